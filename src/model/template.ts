@@ -1,0 +1,62 @@
+/** Builds string values out of known text and holes (text the file does not determine). */
+import type { Resolution } from './build.js';
+import type { LString } from './types.js';
+
+export class TemplateBuilder {
+  private value = '';
+  private holes: Array<[number, number]> = [];
+  unknown = false;
+
+  text(s: string): this {
+    this.value += s;
+    return this;
+  }
+
+  hole(display: string): this {
+    this.holes.push([this.value.length, this.value.length + display.length]);
+    this.value += display;
+    return this;
+  }
+
+  /** Appends a resolved value, keeping its holes. */
+  append(r: Resolution | LString): this {
+    if (r.unknown) this.unknown = true;
+    const base = this.value.length;
+    for (const [s, e] of r.holes ?? []) this.holes.push([base + s, base + e]);
+    this.value += r.value;
+    return this;
+  }
+
+  build(): Resolution {
+    const r: Resolution = { value: this.value };
+    if (this.holes.length > 0) r.holes = this.holes;
+    if (this.unknown) r.unknown = true;
+    return r;
+  }
+}
+
+/** The value with each hole replaced by `fill` (for shape checks that must not depend on holes). */
+export function fillHoles(s: { value: string; holes?: ReadonlyArray<readonly [number, number]> }, fill: string): string {
+  if (!s.holes || s.holes.length === 0) return s.value;
+  let out = '';
+  let pos = 0;
+  for (const [a, b] of s.holes) {
+    out += s.value.slice(pos, a) + fill;
+    pos = b;
+  }
+  return out + s.value.slice(pos);
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A regular expression matching every text the value could stand for (holes match anything). */
+export function templateRegExp(s: { value: string; holes?: ReadonlyArray<readonly [number, number]> }, flags = 'i'): RegExp {
+  let src = '';
+  let pos = 0;
+  for (const [a, b] of s.holes ?? []) {
+    src += escapeRe(s.value.slice(pos, a)) + '.*';
+    pos = b;
+  }
+  src += escapeRe(s.value.slice(pos));
+  return new RegExp(`^${src}$`, flags);
+}
