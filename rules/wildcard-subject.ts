@@ -1,0 +1,171 @@
+import {
+  defineRule,
+  providerForKeyPrefix,
+  splitProviderKey,
+  statementName,
+  type LString,
+  type ProviderSpec,
+  type WebIdentityStatement,
+} from '../src/rule-kit/index.js';
+
+type Reach = { level: 'any' | 'owner'; who: string };
+
+const WILD = /[*?]/;
+const allWild = (s: string) => s.length > 0 && /^[*?]+$/.test(s);
+
+/** Text before the first wildcard. */
+function literalPrefix(s: string): string {
+  const i = s.search(WILD);
+  return i < 0 ? s : s.slice(0, i);
+}
+
+/**
+ * For `<prefix><owner><sep>...` subject formats: does the pattern fix the owner segment? A pattern
+ * whose wildcard comes before the owner's separator can match other owners' subjects (`*`, `repo:*`,
+ * `repo:acme*`); `other` is a value of another shape, left to the subject-format rule.
+ */
+function ownerFixed(value: string, prefix: string, sep: string): 'fixed' | 'open' | 'other' {
+  if (!value.startsWith(prefix)) {
+    return prefix.startsWith(literalPrefix(value)) && WILD.test(value) ? 'open' : 'other';
+  }
+  const rest = value.slice(prefix.length);
+  const at = rest.indexOf(sep);
+  const owner = at < 0 ? rest : rest.slice(0, at);
+  if (WILD.test(owner) || at < 0) return WILD.test(rest) ? 'open' : 'fixed';
+  return 'fixed';
+}
+
+/** The segment after the owner (`repo:acme/<this>:...`). */
+function segmentAfter(value: string, prefix: string, sep: string, end: string): string {
+  const rest = value.slice(prefix.length);
+  const after = rest.slice(rest.indexOf(sep) + sep.length);
+  const stop = after.indexOf(end);
+  return stop < 0 ? after : after.slice(0, stop);
+}
+
+function subjectReach(provider: ProviderSpec, value: string): Reach | undefined {
+  switch (provider.id) {
+    case 'github': {
+      const o = ownerFixed(value, 'repo:', '/');
+      if (o === 'open') return { level: 'any', who: 'any GitHub repository, of any owner' };
+      if (o === 'other') return undefined;
+      const repo = segmentAfter(value, 'repo:', '/', ':');
+      const owner = value.slice(5, value.indexOf('/'));
+      return allWild(repo) ? { level: 'owner', who: `every repository of \`${owner}\`` } : undefined;
+    }
+    case 'gitlab': {
+      const o = ownerFixed(value, 'project_path:', '/');
+      if (o === 'open') return { level: 'any', who: 'any GitLab project, of any group' };
+      if (o === 'other') return undefined;
+      const project = segmentAfter(value, 'project_path:', '/', ':');
+      const group = value.slice('project_path:'.length, value.indexOf('/'));
+      return allWild(project) ? { level: 'owner', who: `every project of \`${group}\`` } : undefined;
+    }
+    case 'terraform': {
+      const o = ownerFixed(value, 'organization:', ':');
+      if (o === 'open') return { level: 'any', who: 'any HCP Terraform workspace, of any organization' };
+      if (o === 'other') return undefined;
+      const org = value.slice('organization:'.length).split(':')[0];
+      const rest = value.slice(`organization:${org}:`.length);
+      const project = rest.startsWith('project:') ? rest.slice('project:'.length).split(':')[0] : rest;
+      return rest === '' || allWild(project) || allWild(rest) ? { level: 'owner', who: `every workspace of the organization \`${org}\`` } : undefined;
+    }
+    case 'eks': {
+      const prefix = 'system:serviceaccount:';
+      const o = ownerFixed(value, prefix, ':');
+      if (o === 'open') return { level: 'any', who: 'every service account in every namespace of the cluster' };
+      if (o === 'other') return undefined;
+      const ns = value.slice(prefix.length).split(':')[0];
+      const sa = value.slice(prefix.length + ns.length + 1);
+      return allWild(sa) ? { level: 'owner', who: `every service account in the namespace \`${ns}\`` } : undefined;
+    }
+    case 'circleci':
+      return allWild(value) ? { level: 'owner', who: 'every project of the CircleCI organization' } : undefined;
+    case 'bitbucket':
+      return allWild(value) ? { level: 'owner', who: 'every repository of the Bitbucket workspace' } : undefined;
+    case 'cognito':
+      return undefined;
+    default:
+      return allWild(value) ? { level: 'any', who: `any identity the ${provider.name} issuer signs for` } : undefined;
+  }
+}
+
+/** Audiences that name a tenant: a wildcard there admits other customers' tokens. */
+function audienceReach(provider: ProviderSpec, value: string): Reach | undefined {
+  if (!WILD.test(value)) return undefined;
+  switch (provider.id) {
+    case 'cognito':
+      return { level: 'any', who: 'identities of any Cognito identity pool (in any AWS account)' };
+    case 'google':
+      return { level: 'any', who: "any Google OAuth client's users" };
+    case 'facebook':
+    case 'amazon':
+      return { level: 'any', who: `users of any ${provider.name} app` };
+    case 'github':
+    case 'eks':
+    case 'terraform':
+    case 'gitlab':
+      return undefined;
+    default:
+      return allWild(value) ? { level: 'any', who: `tokens issued for any client of the ${provider.name}` } : undefined;
+  }
+}
+
+export default defineRule({
+  meta: {
+    id: 'wildcard-subject',
+    description: 'Trust policies must not let any repository, project or namespace assume the role.',
+    defaultSeverity: 'error',
+    securitySeverity: 9.1,
+    fix: 'none',
+    hasSuggestions: false,
+    tags: ['trust-policy', 'web-identity'],
+    messages: {
+      any: '`{{key}}` matches `{{value}}` in the {{statement}}: {{who}} can assume this role. Name the exact subject, e.g. `{{example}}`.',
+      owner:
+        '`{{key}}` matches `{{value}}` in the {{statement}}: {{who}} can assume this role, including ones created later. Limit it to the repositories, branches or environments that deploy, e.g. `{{example}}`.',
+      tenant:
+        '`{{key}}` matches `{{value}}` in the {{statement}}: every workflow of this tenant-scoped issuer ({{who}}) can assume this role. Name the exact subject, e.g. `{{example}}`.',
+    },
+  },
+  create(ctx) {
+    return {
+      WebIdentityStatement(ws: WebIdentityStatement) {
+        for (const { entry, op } of ws.conditions) {
+          if (!op.valid || !op.pattern || op.negated || !op.base.startsWith('String')) continue;
+          if (entry.key.unknown) continue;
+          const split = splitProviderKey(entry.key);
+          if (!split || split.prefix.includes('${')) continue;
+          const provider = providerForKeyPrefix(split.prefix.toLowerCase());
+          const claim = split.claim.toLowerCase();
+          const isSubject = claim === provider.subjectKey;
+          const isAudience = claim === provider.audienceKey;
+          if (!isSubject && !isAudience) continue;
+          const tenantIssuer = provider.scope(split.prefix.toLowerCase()) === 'tenant' && provider.id === 'github';
+          for (const v of entry.values.items) {
+            if (!isCheckable(v)) continue;
+            const reach = isSubject ? subjectReach(provider, v.value) : audienceReach(provider, v.value);
+            if (!reach) continue;
+            const messageId = reach.level === 'any' ? (tenantIssuer ? 'tenant' : 'any') : 'owner';
+            ctx.report({
+              node: v,
+              messageId,
+              severity: messageId === 'any' ? 'error' : 'warning',
+              data: {
+                key: entry.key.value,
+                value: v.value,
+                statement: statementName(ws.statement),
+                who: reach.who,
+                example: isSubject ? provider.subjectHint : provider.audienceHint,
+              },
+            });
+          }
+        }
+      },
+    };
+  },
+});
+
+function isCheckable(v: LString): boolean {
+  return !v.unknown && !(v.holes && v.holes.length > 0);
+}

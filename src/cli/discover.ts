@@ -1,0 +1,103 @@
+/**
+ * Turns command-line paths into the files to lint: files as named, directories walked (honouring
+ * `.gitignore`, skipping node_modules, .git and .terraform, never following symlinked directories),
+ * and globs.
+ */
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+export interface Target {
+  absolute: string;
+  /** Relative to the working directory, POSIX separators. */
+  display: string;
+  /** Named on the command line: reported even when it is not one of our formats. */
+  explicit: boolean;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
+const DEFAULT_FILES = /\.(json|ya?ml|template)$/i;
+
+export function displayPath(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs) || '.';
+  return sep === '/' ? rel : rel.split(sep).join('/');
+}
+
+async function gitignoreAt(dir: string): Promise<Ignore | undefined> {
+  try {
+    return ignore().add(await readFile(join(dir, '.gitignore'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function walk(root: string, cwd: string, out: Target[], extraIgnore: Ignore): Promise<void> {
+  // Each directory keeps the .gitignore files of itself and its parents (relative to each one's dir).
+  const stack: Array<{ dir: string; ignores: Array<{ base: string; ig: Ignore }> }> = [];
+  const rootIg = await gitignoreAt(root);
+  stack.push({ dir: root, ignores: rootIg ? [{ base: root, ig: rootIg }] : [] });
+  while (stack.length > 0) {
+    const { dir, ignores } = stack.pop()!;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      const abs = join(dir, e.name);
+      const isDir = e.isDirectory();
+      if (isDir && SKIP_DIRS.has(e.name)) continue;
+      const ignored = ignores.some(({ base, ig }) => {
+        const rel = relative(base, abs).split(sep).join('/');
+        return rel !== '' && ig.ignores(isDir ? `${rel}/` : rel);
+      });
+      const relCwd = displayPath(cwd, abs);
+      if (ignored || (!relCwd.startsWith('..') && extraIgnore.ignores(isDir ? `${relCwd}/` : relCwd))) continue;
+      if (isDir) subdirs.push(abs);
+      else if (e.isFile() && DEFAULT_FILES.test(e.name)) out.push({ absolute: abs, display: relCwd, explicit: false });
+    }
+    for (const d of subdirs.reverse()) {
+      const ig = await gitignoreAt(d);
+      stack.push({ dir: d, ignores: ig ? [...ignores, { base: d, ig }] : ignores });
+    }
+  }
+}
+
+/** Files to lint for the given arguments, in a stable order, each once. */
+export async function discover(args: string[], cwd: string, ignorePatterns: string[] = []): Promise<{ targets: Target[]; missing: string[] }> {
+  const targets: Target[] = [];
+  const missing: string[] = [];
+  const extra = ignore().add(ignorePatterns);
+  for (const arg of args.length > 0 ? args : ['.']) {
+    const abs = resolve(cwd, arg);
+    let st;
+    try {
+      st = await stat(abs);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isDirectory()) {
+      const found: Target[] = [];
+      await walk(abs, cwd, found, extra);
+      targets.push(...found);
+    } else if (st) {
+      targets.push({ absolute: abs, display: displayPath(cwd, abs), explicit: true });
+    } else if (/[*?[\]{}]/.test(arg)) {
+      const { glob } = await import('tinyglobby');
+      const files = await glob(arg, { cwd, absolute: true, ignore: ['**/node_modules/**', '**/.git/**', '**/.terraform/**'], dot: false });
+      files.sort();
+      for (const f of files) {
+        const l = await lstat(f).catch(() => undefined);
+        if (l?.isFile()) targets.push({ absolute: f, display: displayPath(cwd, f), explicit: false });
+      }
+      if (files.length === 0) missing.push(arg);
+    } else {
+      missing.push(arg);
+    }
+  }
+  const seen = new Set<string>();
+  return { targets: targets.filter((t) => (seen.has(t.absolute) ? false : (seen.add(t.absolute), true))), missing };
+}

@@ -1,0 +1,170 @@
+/**
+ * The `trustlint` command. Lint logic lives in the engine; this file only reads arguments, finds
+ * files, and writes the chosen format. Exit codes: 0 clean, 1 findings, 2 usage/config/internal error.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Linter, summarize, UsageError } from '../linter.js';
+import { isRuleSetting, type LintConfig } from '../engine/config.js';
+import type { FileResult } from '../engine/diagnostic.js';
+import { discover } from './discover.js';
+
+const HELP = `Usage: trustlint [options] [paths...]
+       trustlint rules [--format stylish|json]
+
+Lints AWS IAM policies in CloudFormation/SAM templates (YAML, JSON), Terraform JSON (*.tf.json),
+Terraform plans (terraform show -json) and policy JSON/YAML files. Paths may be files,
+directories (walked, .gitignore honoured) or globs. Default: the current directory.
+
+Options:
+  -f, --format <name>       stylish (default), json, sarif, github
+  -o, --output <file>       write the report to a file instead of standard output
+      --rule <id=severity>  set a rule to off, info, warning or error (repeatable)
+      --max-warnings <n>    exit 1 when there are more than n warnings
+      --quiet               report errors only
+      --ignore <glob>       skip matching paths (repeatable)
+      --max-file-size <n>   skip files larger than n bytes (default 20971520)
+      --color / --no-color  force colours on or off (default: on for a terminal)
+  -h, --help                show this help
+  -v, --version             show the version
+
+Exit status: 0 no errors (and warnings within --max-warnings), 1 findings, 2 usage or internal error.
+Rules and docs: trustlint rules`;
+
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'trustlint') return pkg.version ?? '0.0.0';
+    } catch {
+      // keep looking upward
+    }
+    dir = dirname(dir);
+  }
+  return '0.0.0';
+}
+
+export interface CliIO {
+  cwd: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIO = (): CliIO => ({
+  cwd: process.cwd(),
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  isTTY: !!process.stdout.isTTY,
+  env: process.env,
+});
+
+export async function run(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`trustlint: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`trustlint: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 2;
+  }
+}
+
+async function main(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        rule: { type: 'string', multiple: true },
+        'max-warnings': { type: 'string' },
+        quiet: { type: 'boolean' },
+        ignore: { type: 'string', multiple: true },
+        'max-file-size': { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\nRun \`trustlint --help\` for usage.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(HELP + '\n');
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(packageVersion() + '\n');
+    return 0;
+  }
+  const { isFormatName, format } = await import('../formatters/index.js');
+  const formatName = values.format ?? 'stylish';
+  const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR;
+
+  const config: LintConfig = { rules: {} };
+  for (const r of values.rule ?? []) {
+    const m = /^([\w-]+)=(\w+)$/.exec(r);
+    if (!m || !isRuleSetting(m[2])) throw new UsageError(`--rule expects id=off|info|warning|error, got '${r}'.`);
+    config.rules[m[1]] = { severity: m[2] };
+  }
+  let maxWarnings = -1;
+  if (values['max-warnings'] !== undefined) {
+    maxWarnings = Number(values['max-warnings']);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError('--max-warnings expects a whole number >= 0.');
+  }
+  let maxFileSize: number | undefined;
+  if (values['max-file-size'] !== undefined) {
+    maxFileSize = Number(values['max-file-size']);
+    if (!Number.isInteger(maxFileSize) || maxFileSize <= 0) throw new UsageError('--max-file-size expects a number of bytes.');
+  }
+  const linter = new Linter({ config, maxFileSize });
+
+  if (positionals[0] === 'rules') {
+    if (formatName !== 'stylish' && formatName !== 'json') throw new UsageError("`trustlint rules` supports --format stylish or json.");
+    io.stdout(formatRules(linter, formatName === 'json'));
+    return 0;
+  }
+  if (!isFormatName(formatName)) throw new UsageError(`Unknown format '${formatName}'. Use stylish, json, sarif or github.`);
+
+  const { targets, missing } = await discover(positionals, io.cwd, values.ignore ?? []);
+  if (missing.length > 0) throw new UsageError(`No such file or directory: ${missing.join(', ')}`);
+  const results: FileResult[] = [];
+  for (const t of targets) {
+    const r = await linter.lintFile(t.absolute, t.display, t.explicit);
+    results.push(r);
+  }
+  const report = summarize(results, values.quiet);
+  const out = await format(formatName, report, linter.describeRules(), { color: color && !values.output, toolVersion: packageVersion() });
+  if (values.output) {
+    const target = resolve(io.cwd, values.output);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, out);
+  } else if (out) {
+    io.stdout(out);
+  }
+  const { errors, warnings } = report.summary;
+  return errors > 0 || (maxWarnings >= 0 && warnings > maxWarnings) ? 1 : 0;
+}
+
+function formatRules(linter: Linter, json: boolean): string {
+  const rules = linter.describeRules();
+  if (json) return JSON.stringify(rules, null, 2) + '\n';
+  const width = Math.max(...rules.map((r) => r.id.length));
+  const lines = rules.map((r) => {
+    const fix = r.fix === 'none' ? (r.hasSuggestions ? 'suggestion' : '-') : r.fix;
+    return `${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(7)}  ${fix.padEnd(12)}  ${r.description}`;
+  });
+  return `${'rule'.padEnd(width)}  ${'default'.padEnd(7)}  ${'fix'.padEnd(12)}  description\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,188 @@
+/**
+ * The engine: runs every enabled rule over each policy document in one walk, isolates rules that
+ * throw, and turns reports into located diagnostics with stable fingerprints.
+ */
+import { createHash } from 'node:crypto';
+import type { SourceFile } from '../parsers/source.js';
+import { extractDocuments } from '../extract/index.js';
+import type { ExtractError } from '../extract/common.js';
+import { formatPath, type LString, type PolicyDocument, type Statement } from '../model/types.js';
+import { parseFederated } from '../iam/providers.js';
+import { parseOperator } from '../iam/conditions.js';
+import { wildcardRegExp } from '../iam/actions.js';
+import { replaceString } from '../fixes/writer.js';
+import type { Listeners, Locatable, ReportDescriptor, RuleContext, RuleModule, WebIdentityStatement } from '../rule-kit/index.js';
+import { docsUrl, type Diagnostic, type Severity } from './diagnostic.js';
+import type { RuleConfig } from './config.js';
+import { looksRelevant, parseText } from './parse.js';
+
+export interface EnabledRule {
+  rule: RuleModule<string, Record<string, unknown>>;
+  config: RuleConfig;
+}
+
+export interface LintFileOptions {
+  /** Report a parse error even when the file does not look like ours (it was named explicitly). */
+  explicit?: boolean;
+}
+
+const FEDERATED = 'Federated';
+const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
+
+function allowsWebIdentity(s: Statement): boolean {
+  if (s.action) return s.action.unknown || s.action.items.some((a) => a.unknown || wildcardRegExp(a.value).test(WEB_IDENTITY));
+  if (s.notAction) return s.notAction.unknown || !s.notAction.items.some((a) => !a.unknown && wildcardRegExp(a.value).test(WEB_IDENTITY));
+  return false;
+}
+
+export function webIdentityView(statement: Statement, document: PolicyDocument): WebIdentityStatement | undefined {
+  const federated = statement.principal?.entries.filter((e) => e.type.value === FEDERATED) ?? [];
+  if (federated.length === 0 || statement.unknown) return undefined;
+  if (!statement.effect || statement.effect.unknown || statement.effect.value !== 'Allow') return undefined;
+  return {
+    statement,
+    document,
+    federated: federated.flatMap((e) => e.values.items.map(parseFederated)),
+    conditions: (statement.condition?.entries ?? []).map((entry) => ({ entry, op: parseOperator(entry.operator.value) })),
+    conditionsUnknown: !!statement.condition?.unknown || !!statement.principal?.unknown,
+    allowsWebIdentity: allowsWebIdentity(statement),
+  };
+}
+
+function fingerprint(parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+export class Collector {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly seen = new Map<string, number>();
+
+  constructor(readonly file: SourceFile) {}
+
+  add(ruleId: string, severity: Severity, message: string, at: Locatable, extra: Partial<Diagnostic> = {}, value?: string): void {
+    const { file } = this;
+    const path = formatPath(at.path);
+    const v = value ?? file.text.slice(at.range.start, at.range.end);
+    let fp = fingerprint([ruleId, file.path, path, v]);
+    const n = this.seen.get(fp) ?? 0;
+    this.seen.set(fp, n + 1);
+    if (n > 0) fp = fingerprint([fp, String(n)]);
+    this.diagnostics.push({
+      ruleId,
+      severity,
+      message,
+      file: file.path,
+      range: { start: file.position(at.range.start), end: file.position(at.range.end) },
+      offsets: { start: at.range.start, end: at.range.end },
+      path,
+      fingerprint: fp,
+      docsUrl: docsUrl(ruleId),
+      ...extra,
+    });
+  }
+}
+
+function interpolate(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}
+
+const APPLICABILITY_RANK = { 'display-only': 0, safe: 1, unsafe: 2 } as const;
+
+/** Lints one file's text: parse once, extract, run the rules. Never throws for bad input. */
+export function lintSource(file: SourceFile, rules: EnabledRule[], opts: LintFileOptions = {}): Diagnostic[] {
+  const collector = new Collector(file);
+  const parseRule = rules.find((r) => r.rule.meta.id === 'parse-error');
+  const parsed = parseText(file.path, file.text);
+  if (parsed.error) {
+    if (parseRule && (opts.explicit || looksRelevant(file.text))) {
+      const start = Math.min(parsed.error.offset, file.text.length);
+      collector.add(
+        'parse-error',
+        parseRule.config.severity as Severity,
+        `${parsed.language === 'json' ? 'JSON' : 'YAML'} syntax error: ${parsed.error.message}. The file was not linted; fix the syntax and run again.`,
+        { range: { start, end: Math.min(file.text.length, start + parsed.error.length) }, path: [] },
+      );
+    }
+    return collector.diagnostics;
+  }
+  const extracted = extractDocuments(file, parsed.roots);
+  if (parseRule) reportExtractErrors(collector, extracted.errors, parseRule.config.severity as Severity);
+  runRules(file, extracted.documents, rules, collector);
+  collector.diagnostics.sort((a, b) => a.offsets.start - b.offsets.start || a.offsets.end - b.offsets.end || a.ruleId.localeCompare(b.ruleId));
+  return collector.diagnostics;
+}
+
+function reportExtractErrors(collector: Collector, errors: ExtractError[], severity: Severity): void {
+  for (const e of errors) collector.add('parse-error', severity, e.message, e);
+}
+
+export function runRules(file: SourceFile, documents: PolicyDocument[], rules: EnabledRule[], collector: Collector): void {
+  const active: Array<{ id: string; listeners: Listeners; crashed: boolean; enabled: EnabledRule }> = [];
+  for (const enabled of rules) {
+    const { rule, config } = enabled;
+    if (config.severity === 'off') continue;
+    const id = rule.meta.id;
+    const context: RuleContext<string, Record<string, unknown>> = {
+      file,
+      options: { ...(rule.defaultOptions ?? {}), ...config.options },
+      fixer: { replaceValue: (value: LString, text: string) => replaceString(value.node, value.range, text) },
+      report: (d: ReportDescriptor<string>) => {
+        const template = rule.meta.messages[d.messageId];
+        if (template === undefined) throw new Error(`rule ${id} reported unknown messageId '${d.messageId}'`);
+        const fix = d.fix;
+        if (fix && (rule.meta.fix === 'none' || APPLICABILITY_RANK[fix.applicability] > APPLICABILITY_RANK[rule.meta.fix])) {
+          throw new Error(`rule ${id} emitted a ${fix.applicability} fix but declares fix: ${rule.meta.fix}`);
+        }
+        const severity = config.explicit ? (config.severity as Severity) : (d.severity ?? (config.severity as Severity));
+        const extra: Partial<Diagnostic> = {};
+        if (d.fix) extra.fix = d.fix;
+        if (d.suggestions && d.suggestions.length > 0) extra.suggestions = d.suggestions;
+        if (d.related) extra.related = d.related.map((r) => ({ message: r.message, range: { start: file.position(r.node.range.start), end: file.position(r.node.range.end) } }));
+        collector.add(id, severity, interpolate(template, d.data), d.node, extra, d.value);
+      },
+    };
+    try {
+      active.push({ id, listeners: rule.create(context), crashed: false, enabled });
+    } catch (e) {
+      crash(collector, id, e, { range: { start: 0, end: 0 }, path: [] });
+    }
+  }
+  const call = (at: Locatable, fn: (l: Listeners) => void) => {
+    for (const a of active) {
+      if (a.crashed) continue;
+      try {
+        fn(a.listeners);
+      } catch (e) {
+        a.crashed = true;
+        crash(collector, a.id, e, at);
+      }
+    }
+  };
+  for (const doc of documents) {
+    call(doc, (l) => l.PolicyDocument?.(doc));
+    for (const st of doc.statements) {
+      call(st, (l) => l.Statement?.(st, doc));
+      for (const [element, list] of [
+        ['Action', st.action],
+        ['NotAction', st.notAction],
+      ] as const) {
+        if (!list) continue;
+        for (const a of list.items) call(a, (l) => l.Action?.(a, st, doc, element, list));
+      }
+      if (doc.kind === 'trust' || st.principal) {
+        const ws = webIdentityView(st, doc);
+        if (ws) call(st, (l) => l.WebIdentityStatement?.(ws));
+      }
+    }
+  }
+}
+
+function crash(collector: Collector, ruleId: string, e: unknown, at: Locatable): void {
+  const msg = e instanceof Error ? e.message : String(e);
+  collector.add(
+    'internal-error',
+    'error',
+    `Rule ${ruleId} failed on this policy (${msg}); its other findings in this file are missing. Please report this with the policy.`,
+    at,
+  );
+}

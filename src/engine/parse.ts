@@ -1,0 +1,32 @@
+/** Chooses the parser for a file and parses it once. */
+import { parseJson, type ParseFailure } from '../parsers/json.js';
+import { parseYaml } from '../parsers/yaml.js';
+import type { Node } from '../parsers/tree.js';
+
+export interface ParsedFile {
+  roots: Node[];
+  error?: ParseFailure;
+  language: 'json' | 'yaml';
+}
+
+export function languageOf(path: string, text: string): 'json' | 'yaml' {
+  if (/\.json$/i.test(path)) return 'json';
+  if (/\.ya?ml$/i.test(path)) return 'yaml';
+  // `.template` and anything named explicitly: JSON when it starts like JSON.
+  return /^\s*[{[]/.test(text) ? 'json' : 'yaml';
+}
+
+export function parseText(path: string, text: string): ParsedFile {
+  const language = languageOf(path, text);
+  if (language === 'json') {
+    const r = parseJson(text);
+    return { roots: r.root ? [r.root] : [], error: r.error, language };
+  }
+  const r = parseYaml(text);
+  return { roots: r.documents, error: r.error, language };
+}
+
+/** Does a file that failed to parse look like something trustlint is meant to read? */
+export function looksRelevant(text: string): boolean {
+  return /AWSTemplateFormatVersion|AWS::|["']?Statement["']?\s*:|aws_iam_|planned_values|^Resources\s*:/m.test(text);
+}
