@@ -107,7 +107,7 @@ export function wrap(policy: Policy, format: Format): Wrapped {
 }
 
 function yamlLit(v: string): string[] {
-  return [v, `"${v}"`, `'${v}'`];
+  return [`"${v}"`, `'${v}'`, v];
 }
 
 export interface Expected {

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { lint, located, ruleCases } from '../harness.js';
+import { ACCOUNT, DOCUMENTED_GOOD, EKS_ARN, EKS_ISSUER, GITHUB_ARN, trust } from './policies.js';
+
+const RULE = 'wildcard-subject';
+
+function github(operator: string, sub: string | string[], extra: Record<string, unknown> = {}) {
+  return trust({
+    Sid: 'Deploy',
+    Effect: 'Allow',
+    Principal: { Federated: GITHUB_ARN },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: {
+      StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+      [operator]: { 'token.actions.githubusercontent.com:sub': sub },
+      ...extra,
+    },
+  });
+}
+
+function eks(sub: string) {
+  return trust({
+    Effect: 'Allow',
+    Principal: { Federated: EKS_ARN },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: { StringEquals: { [`${EKS_ISSUER}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${EKS_ISSUER}:sub`]: sub } },
+  });
+}
+
+function oidc(host: string, sub: string, aud = 'x') {
+  return trust({
+    Effect: 'Allow',
+    Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${host}` },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: { StringEquals: { [`${host}:aud`]: aud }, StringLike: { [`${host}:sub`]: sub } },
+  });
+}
+
+ruleCases({ describe, it, expect }, RULE, {
+  valid: [
+    ...DOCUMENTED_GOOD.map(([name, policy]) => ({ name: `documented ${name} trust`, policy })),
+    { name: 'a wildcard inside one repository (tags)', policy: github('StringLike', 'repo:octo-org/octo-repo:ref:refs/tags/v*') },
+    { name: 'a repository-name prefix of one owner', policy: github('StringLike', 'repo:octo-org/deploy-*:environment:prod') },
+    { name: 'the immutable owner@id/repo@id form', policy: github('StringLike', 'repo:octo-org@1234/octo-repo@5678:*') },
+    { name: 'StringEquals treats * literally (another rule reports it)', policy: github('StringEquals', 'repo:*') },
+    { name: 'StringNotLike excludes rather than admits', policy: github('StringNotLike', '*', { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:octo-org/octo-repo:*' } }) },
+    { name: 'one EKS service account', policy: eks('system:serviceaccount:kube-system:aws-node') },
+    { name: 'HCP Terraform: one project, any workspace', policy: oidc('app.terraform.io', 'organization:acme:project:infra:workspace:*:run_phase:*', 'aws.workload.identity') },
+  ],
+  invalid: [
+    {
+      name: 'repo:* lets any repository in',
+      policy: github('StringLike', 'repo:*'),
+      errors: [
+        {
+          ruleId: RULE,
+          on: 'repo:*',
+          severity: 'error',
+          message:
+            "`token.actions.githubusercontent.com:sub` matches `repo:*` in the statement 'Deploy': any GitHub repository, of any owner can assume this role. Name the exact subject, e.g. `repo:<owner>/<repo>:ref:refs/heads/<branch>`.",
+        },
+      ],
+    },
+    { name: 'a lone *', policy: github('StringLike', '*'), errors: [{ ruleId: RULE, on: '*', severity: 'error' }] },
+    { name: 'repo:*/* (any owner)', policy: github('StringLike', 'repo:*/octo-repo:*'), errors: [{ ruleId: RULE, on: 'repo:*/octo-repo:*', severity: 'error' }] },
+    { name: 'an owner prefix matches other owners', policy: github('StringLike', 'repo:octo*'), errors: [{ ruleId: RULE, on: 'repo:octo*', severity: 'error' }] },
+    {
+      name: 'every value of a list is checked (two findings, ForAnyValue:StringLike)',
+      policy: github('ForAnyValue:StringLike', ['repo:octo-org/octo-repo:ref:refs/heads/main', 'repo:*:ref:refs/heads/main', 'repo:octo-org/*']),
+      errors: [
+        { ruleId: RULE, on: 'repo:*:ref:refs/heads/main', severity: 'error' },
+        { ruleId: RULE, on: 'repo:octo-org/*', severity: 'warning', message: /every repository of `octo-org`/ },
+      ],
+    },
+    { name: 'repo:owner/*:* is a warning', policy: github('StringLikeIfExists', 'repo:octo-org/*:*'), errors: [{ ruleId: RULE, on: 'repo:octo-org/*:*', severity: 'warning' }] },
+    { name: 'EKS: any namespace', policy: eks('system:serviceaccount:*'), errors: [{ ruleId: RULE, on: 'system:serviceaccount:*', severity: 'error' }] },
+    { name: 'EKS: a wildcard before the namespace', policy: eks('system:*:ci'), errors: [{ ruleId: RULE, on: 'system:*:ci', severity: 'error' }] },
+    { name: 'EKS: every account of one namespace', policy: eks('system:serviceaccount:payments:*'), errors: [{ ruleId: RULE, on: 'system:serviceaccount:payments:*', severity: 'warning' }] },
+    { name: 'GitLab: project_path:*', policy: oidc('gitlab.com', 'project_path:*', 'https://gitlab.com'), errors: [{ ruleId: RULE, on: 'project_path:*', severity: 'error' }] },
+    { name: 'GitLab: a whole group', policy: oidc('gitlab.com', 'project_path:mygroup/*', 'https://gitlab.com'), errors: [{ ruleId: RULE, on: 'project_path:mygroup/*', severity: 'warning' }] },
+    {
+      name: 'HCP Terraform: any organization',
+      policy: oidc('app.terraform.io', 'organization:*:project:*:workspace:*:run_phase:*', 'aws.workload.identity'),
+      errors: [{ ruleId: RULE, on: 'organization:*:project:*:workspace:*:run_phase:*', severity: 'error' }],
+    },
+    { name: 'HCP Terraform: every workspace of one organization', policy: oidc('app.terraform.io', 'organization:acme:*', 'aws.workload.identity'), errors: [{ ruleId: RULE, on: 'organization:acme:*', severity: 'warning' }] },
+    {
+      name: 'GitHub Enterprise issuer: any repository of the enterprise is a warning',
+      policy: oidc('token.actions.githubusercontent.com/octo-enterprise', 'repo:*', 'sts.amazonaws.com'),
+      errors: [{ ruleId: RULE, on: 'repo:*', severity: 'warning', message: /tenant-scoped issuer/ }],
+    },
+    { name: 'CircleCI: every project of the organization', policy: oidc('oidc.circleci.com/org/ab12cd34', '*', 'ab12cd34'), errors: [{ ruleId: RULE, on: '*', severity: 'warning' }] },
+    { name: 'a generic OIDC issuer with sub *', policy: oidc('auth.example.com', '*'), errors: [{ ruleId: RULE, on: '*', severity: 'error' }] },
+    {
+      name: 'Cognito: a wildcard identity pool audience',
+      policy: trust({
+        Effect: 'Allow',
+        Principal: { Federated: 'cognito-identity.amazonaws.com' },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringLike: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:*' }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } },
+      }),
+      errors: [{ ruleId: RULE, on: 'us-east-1:*', severity: 'error', message: /any Cognito identity pool/ }],
+    },
+  ],
+});
+
+describe('wildcard-subject: values the template does not determine', () => {
+  it('a !Sub with an unknown parameter is not a wildcard, a literal one beside it is', () => {
+    const text = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  GitHubOrg: { Type: String }
+  Repo: { Type: String, Default: "*" }
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Federated: !Sub "arn:aws:iam::\${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com" }
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals: { token.actions.githubusercontent.com:aud: sts.amazonaws.com }
+              StringLike:
+                token.actions.githubusercontent.com:sub:
+                  - !Sub repo:\${GitHubOrg}/app:ref:refs/heads/main
+                  - !Sub repo:octo-org/\${Repo}
+                  - repo:*
+`;
+    expect(lint('t.yaml', text, [RULE]).map((d) => [located(d), d.severity])).toEqual([
+      [{ ruleId: RULE, line: 19, column: 26, endLine: 19, endColumn: 47 }, 'warning'],
+      [{ ruleId: RULE, line: 20, column: 21, endLine: 20, endColumn: 27 }, 'error'],
+    ]);
+  });
+
+  it('a Terraform interpolation is not a wildcard', () => {
+    const tf = {
+      variable: { org: {} },
+      resource: {
+        aws_iam_role: {
+          r: {
+            assume_role_policy: JSON.stringify(github('StringLike', 'repo:${var.org}/*')),
+          },
+        },
+      },
+    };
+    expect(lint('main.tf.json', JSON.stringify(tf, null, 2), [RULE])).toEqual([]);
+  });
+});
