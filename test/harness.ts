@@ -133,7 +133,7 @@ export function locate(w: Wrapped, value: string, nth = 0): Omit<Located, 'ruleI
   const file = new SourceFile(w.path, w.text);
   for (const lit of w.encode(value)) {
     // A value's range: a quoted literal with its quotes, a YAML plain scalar as it is.
-    const re = new RegExp(`(?<![\\w])${lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w*?/-])`, 'g');
+    const re = new RegExp(`(?<![\\w])${lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w*?/-]|::)`, 'g');
     const hits = [...w.text.matchAll(re)];
     if (hits.length > nth) {
       const start = hits[nth].index!;

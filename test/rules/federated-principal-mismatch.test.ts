@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { lint, located, ruleCases } from '../harness.js';
+import { ACCOUNT, DOCUMENTED_GOOD, EKS_ARN, EKS_ISSUER, GITHUB_ARN, trust } from './policies.js';
+
+const RULE = 'federated-principal-mismatch';
+const OTHER_EKS = 'oidc.eks.us-west-2.amazonaws.com/id/0000000000000000000000000000BBBB';
+
+ruleCases({ describe, it, expect }, RULE, {
+  valid: [
+    ...DOCUMENTED_GOOD.map(([name, policy]) => ({ name: `documented ${name} trust`, policy })),
+    {
+      name: 'two providers, each with its own keys',
+      policy: trust({
+        Effect: 'Allow',
+        Principal: { Federated: [GITHUB_ARN, EKS_ARN] },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', [`${EKS_ISSUER}:aud`]: 'sts.amazonaws.com' },
+          'aws:SourceAccount': undefined as never,
+        },
+      }),
+    },
+    {
+      name: 'an AWS principal assuming with sts:AssumeRole',
+      policy: trust({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: ['sts:AssumeRole', 'sts:TagSession'] }),
+    },
+    {
+      name: 'sts:* for an AWS principal is not web identity',
+      policy: trust({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:*' }),
+    },
+    { name: 'an aws-cn partition ARN', policy: trust({ Effect: 'Allow', Principal: { Federated: `arn:aws-cn:iam::${ACCOUNT}:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC:aud': 'sts.amazonaws.com' } } }) },
+  ].map((c) => ({ ...c, policy: JSON.parse(JSON.stringify(c.policy)) })),
+  invalid: [
+    {
+      name: 'EKS principal for one cluster, keys for another',
+      policy: trust({
+        Effect: 'Allow',
+        Principal: { Federated: EKS_ARN },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { [`${OTHER_EKS}:sub`]: 'system:serviceaccount:default:app', [`${EKS_ISSUER}:aud`]: 'sts.amazonaws.com' } },
+      }),
+      errors: [
+        {
+          ruleId: RULE,
+          on: `${OTHER_EKS}:sub`,
+          message: `Condition key \`${OTHER_EKS}:sub\` is for the issuer \`${OTHER_EKS}\`, but the statement #1 trusts \`${EKS_ISSUER}\`: STS only sets keys of the issuer that signed the token, so this condition never matches and every AssumeRoleWithWebIdentity call is refused. Use \`${EKS_ISSUER}:sub\`.`,
+        },
+      ],
+    },
+    {
+      name: 'GitHub principal with gitlab.com keys (two findings)',
+      policy: trust({
+        Effect: 'Allow',
+        Principal: { Federated: GITHUB_ARN },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { 'gitlab.com:aud': 'https://gitlab.com' }, StringLike: { 'gitlab.com:sub': 'project_path:g/p:*' } },
+      }),
+      errors: [
+        { ruleId: RULE, on: 'gitlab.com:aud' },
+        { ruleId: RULE, on: 'gitlab.com:sub' },
+      ],
+    },
+    {
+      name: 'https:// inside the provider ARN',
+      policy: trust({ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/https://token.actions.githubusercontent.com` }, Action: 'sts:AssumeRoleWithWebIdentity' }),
+      errors: [{ ruleId: RULE, on: `arn:aws:iam::${ACCOUNT}:oidc-provider/https://token.actions.githubusercontent.com`, message: /must not include `https:\/\/`.*Write `arn:aws:iam::111122223333:oidc-provider\/token\.actions\.githubusercontent\.com`/ }],
+    },
+    {
+      name: 'a bare issuer host where IAM needs the ARN',
+      policy: trust({ Effect: 'Allow', Principal: { Federated: 'token.actions.githubusercontent.com' }, Action: 'sts:AssumeRoleWithWebIdentity' }),
+      errors: [{ ruleId: RULE, on: 'token.actions.githubusercontent.com', message: /arn:aws:iam::<account-id>:oidc-provider\/token\.actions\.githubusercontent\.com/ }],
+    },
+    {
+      name: 'an account id that is not 12 digits',
+      policy: trust({ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::12345:oidc-provider/gitlab.com' }, Action: 'sts:AssumeRoleWithWebIdentity' }),
+      errors: [{ ruleId: RULE, on: 'arn:aws:iam::12345:oidc-provider/gitlab.com', message: /not 12 digits/ }],
+    },
+    {
+      name: 'an AWS principal with sts:AssumeRoleWithWebIdentity',
+      policy: trust({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRoleWithWebIdentity' }),
+      errors: [{ ruleId: RULE, on: 'AWS', message: /an `AWS` principal, which can never present a web-identity token/ }],
+      // the principal type is a key in policy JSON, a `type` value in the data source
+    },
+    {
+      name: 'a Service principal with a lower-case web identity action',
+      policy: trust({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: ['sts:assumerolewithwebidentity'] }),
+      errors: [{ ruleId: RULE, on: 'Service' }],
+    },
+  ],
+});
+
+describe('federated-principal-mismatch: templates', () => {
+  it('compares key prefixes with the OIDC provider a !Ref resolves to, holes included', () => {
+    const text = `Resources:
+  Cluster:
+    Type: AWS::IAM::OIDCProvider
+    Properties:
+      Url: !Sub https://oidc.eks.\${AWS::Region}.amazonaws.com/id/ABCDEF
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Federated: !Ref Cluster }
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals:
+                oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF:aud: sts.amazonaws.com
+                oidc.eks.eu-west-1.amazonaws.com/id/XYZ:sub: system:serviceaccount:a:b
+`;
+    expect(lint('t.yaml', text, [RULE]).map(located)).toEqual([{ ruleId: RULE, line: 17, column: 17, endLine: 17, endColumn: 60 }]);
+  });
+
+  it('checks keys written with ${} inside a !Sub JSON policy against the principal', () => {
+    const text = `Parameters:
+  Issuer: { Type: String }
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: !Sub |
+        {
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::\${AWS::AccountId}:oidc-provider/\${Issuer}"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {"\${Issuer}:aud": "sts.amazonaws.com", "gitlab.com:sub": "x"}}
+          }]
+        }
+`;
+    // The principal's issuer is a parameter: no key can be called a mismatch.
+    expect(lint('t.yaml', text, [RULE])).toEqual([]);
+  });
+});
