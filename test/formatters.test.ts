@@ -720,3 +720,44 @@ describe('format dispatcher', () => {
     await expect(format('xml' as never, RESULTS, RULES)).rejects.toThrow(/Unknown format "xml"/);
   });
 });
+
+describe('stylish: long lines', () => {
+  it('shows a window around the offending range of a minified line, carets aligned', async () => {
+    const { formatStylish } = await import('../src/formatters/stylish.js');
+    const { SourceFile } = await import('../src/parsers/source.js');
+    const text = '{"a":"' + 'x'.repeat(400) + '","b":"BAD","c":"' + 'y'.repeat(400) + '"}';
+    const start = text.indexOf('"BAD"');
+    const f = new SourceFile('plan.json', text);
+    const out = formatStylish(
+      {
+        results: [
+          {
+            file: 'plan.json',
+            text,
+            diagnostics: [
+              {
+                ruleId: 'r',
+                severity: 'error',
+                message: 'm',
+                file: 'plan.json',
+                range: { start: f.position(start), end: f.position(start + 5) },
+                offsets: { start, end: start + 5 },
+                path: 'b',
+                fingerprint: 'f',
+                docsUrl: 'https://example.com',
+              },
+            ],
+          },
+        ],
+        summary: { files: 1, errors: 1, warnings: 0, infos: 0 },
+      },
+      { color: false },
+    );
+    const lines = out.split('\n');
+    const frame = lines.find((l) => l.startsWith('  > 1 |'))!;
+    const carets = lines[lines.indexOf(frame) + 1];
+    expect(frame.length).toBeLessThan(220);
+    expect(frame).toMatch(/^ {2}> 1 \| …x+","b":"BAD","c":"y+…$/);
+    expect(frame.indexOf('"BAD"')).toBe(carets.indexOf('^^^^^'));
+  });
+});

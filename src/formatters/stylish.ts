@@ -72,6 +72,9 @@ function displayLine(line: string): { text: string; col: number[] } {
   return { text, col };
 }
 
+const MAX_FRAME_WIDTH = 160;
+const FRAME_LEAD = 40;
+
 /** The offending line with one line of context on each side, and a caret underline under the range. */
 function codeFrame(source: SourceFile, d: Diagnostic, c: Colors): string[] {
   const { start, end } = d.range;
@@ -82,19 +85,32 @@ function codeFrame(source: SourceFile, d: Diagnostic, c: Colors): string[] {
   if (last > start.line && last === source.lineCount && source.lineText(last) === '') last--;
   const gutterWidth = String(last).length;
   const color = severityColor(c, d.severity);
+  // Long lines (minified JSON, Terraform plans) are shown as a window around the offending range.
+  const startRaw = source.lineText(start.line);
+  const startShown = displayLine(startRaw);
+  const from = Math.min(Math.max(start.column - 1, 0), startRaw.length);
+  const to = end.line === start.line ? Math.min(Math.max(end.column - 1, from), startRaw.length) : startRaw.length;
+  const indent = startShown.col[from];
+  const width = Math.max(1, startShown.col[to] - indent);
+  const winStart = startShown.text.length > MAX_FRAME_WIDTH ? Math.max(0, indent - FRAME_LEAD) : 0;
+  const winEnd = winStart + Math.max(MAX_FRAME_WIDTH, Math.min(width, MAX_FRAME_WIDTH * 2) + FRAME_LEAD);
+  const clip = (text: string): string => {
+    if (text.length <= MAX_FRAME_WIDTH && winStart === 0) return text;
+    const head = winStart > 0 ? '…' : '';
+    const tail = text.length > winEnd ? '…' : '';
+    return head + text.slice(winStart, winEnd) + tail;
+  };
   const lines: string[] = [];
   for (let n = first; n <= last; n++) {
-    const raw = source.lineText(n);
-    const shown = displayLine(raw);
+    const shown = n === start.line ? startShown : displayLine(source.lineText(n));
     const marker = n === start.line ? color('>') : ' ';
     const gutter = c.dim(`${String(n).padStart(gutterWidth)} |`);
-    lines.push(`  ${marker} ${gutter}${shown.text === '' ? '' : ` ${shown.text}`}`);
+    const text = clip(shown.text);
+    lines.push(`  ${marker} ${gutter}${text === '' ? '' : ` ${text}`}`);
     if (n === start.line) {
-      const from = Math.min(Math.max(start.column - 1, 0), raw.length);
-      const to = end.line === start.line ? Math.min(Math.max(end.column - 1, from), raw.length) : raw.length;
-      const indent = shown.col[from];
-      const width = Math.max(1, shown.col[to] - indent);
-      lines.push(`    ${c.dim(`${' '.repeat(gutterWidth)} |`)} ${' '.repeat(indent)}${color('^'.repeat(width))}`);
+      const pad = indent - winStart + (winStart > 0 ? 1 : 0);
+      const carets = Math.max(1, Math.min(width, winEnd - indent));
+      lines.push(`    ${c.dim(`${' '.repeat(gutterWidth)} |`)} ${' '.repeat(pad)}${color('^'.repeat(carets))}`);
     }
   }
   return lines;
