@@ -121,11 +121,11 @@ export default defineRule({
     hasSuggestions: false,
     tags: ['trust-policy', 'web-identity'],
     messages: {
-      any: '`{{key}}` matches `{{value}}` in the {{statement}}: {{who}} can assume this role. Name the exact subject, e.g. `{{example}}`.',
+      any: '`{{key}}` matches `{{value}}` in the {{statement}}: {{who}} can assume this role. Name the exact {{claim}}, e.g. `{{example}}`.',
       owner:
         '`{{key}}` matches `{{value}}` in the {{statement}}: {{who}} can assume this role, including ones created later. Limit it to the repositories, branches or environments that deploy, e.g. `{{example}}`.',
       tenant:
-        '`{{key}}` matches `{{value}}` in the {{statement}}: every workflow of this tenant-scoped issuer ({{who}}) can assume this role. Name the exact subject, e.g. `{{example}}`.',
+        '`{{key}}` matches `{{value}}` in the {{statement}}: every workflow of this tenant-scoped issuer ({{who}}) can assume this role. Name the exact {{claim}}, e.g. `{{example}}`.',
     },
   },
   create(ctx) {
@@ -157,6 +157,7 @@ export default defineRule({
                 statement: statementName(ws.statement),
                 who: reach.who,
                 example: isSubject ? provider.subjectHint : provider.audienceHint,
+                claim: isSubject ? 'subject' : 'audience',
               },
             });
           }

@@ -31,6 +31,29 @@ async function gitignoreAt(dir: string): Promise<Ignore | undefined> {
   }
 }
 
+/** Is a file under `cwd` ignored by a .gitignore between `cwd` and its directory (as a walk would)? */
+async function gitIgnored(abs: string, cwd: string, cache: Map<string, Ignore | undefined>): Promise<boolean> {
+  const rel = relative(cwd, abs);
+  if (rel.startsWith('..')) return false;
+  const parts = rel.split(sep);
+  let dir = cwd;
+  for (let i = 0; i < parts.length; i++) {
+    if (!cache.has(dir)) cache.set(dir, await gitignoreAt(dir));
+    const ig = cache.get(dir);
+    const sub = parts.slice(i).join('/');
+    // Each ancestor directory of the file is tested too (`ignored/` excludes what is below it).
+    if (ig) {
+      for (let j = i + 1; j <= parts.length; j++) {
+        const p = parts.slice(i, j).join('/');
+        if (ig.ignores(j < parts.length ? `${p}/` : p)) return true;
+      }
+    }
+    if (i === parts.length - 1 || sub === '') break;
+    dir = join(dir, parts[i]);
+  }
+  return false;
+}
+
 async function walk(root: string, cwd: string, out: Target[], extraIgnore: Ignore): Promise<void> {
   // Each directory keeps the .gitignore files of itself and its parents (relative to each one's dir).
   const stack: Array<{ dir: string; ignores: Array<{ base: string; ig: Ignore }> }> = [];
@@ -71,6 +94,7 @@ export async function discover(args: string[], cwd: string, ignorePatterns: stri
   const targets: Target[] = [];
   const missing: string[] = [];
   const extra = ignore().add(ignorePatterns);
+  const gitignoreCache = new Map<string, Ignore | undefined>();
   for (const arg of args.length > 0 ? args : ['.']) {
     const abs = resolve(cwd, arg);
     let st;
@@ -91,7 +115,9 @@ export async function discover(args: string[], cwd: string, ignorePatterns: stri
       files.sort();
       for (const f of files) {
         const l = await lstat(f).catch(() => undefined);
-        if (l?.isFile()) targets.push({ absolute: f, display: displayPath(cwd, f), explicit: false });
+        const display = displayPath(cwd, f);
+        if (!l?.isFile() || (await gitIgnored(f, cwd, gitignoreCache)) || (!display.startsWith('..') && extra.ignores(display))) continue;
+        targets.push({ absolute: f, display, explicit: false });
       }
       if (files.length === 0) missing.push(arg);
     } else {

@@ -56,11 +56,22 @@ function fingerprint(parts: string[]): string {
 export class Collector {
   readonly diagnostics: Diagnostic[] = [];
   private readonly seen = new Map<string, number>();
+  private readonly reported = new Set<string>();
 
   constructor(readonly file: SourceFile) {}
 
   add(ruleId: string, severity: Severity, message: string, at: Locatable, extra: Partial<Diagnostic> = {}, value?: string): void {
     const { file } = this;
+    let { start, end } = at.range;
+    // Never an empty range: widen to the character at (or, at the end of a line, before) the position.
+    if (end <= start) {
+      if (start < file.text.length && !/[\r\n]/.test(file.text[start])) end = start + 1;
+      else if (start > 0) [start, end] = [start - 1, start];
+    }
+    // The same node reached twice (a YAML alias used by two resources) is reported once.
+    const key = `${ruleId}\u0000${start}\u0000${end}\u0000${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
     const path = formatPath(at.path);
     const v = value ?? file.text.slice(at.range.start, at.range.end);
     let fp = fingerprint([ruleId, file.path, path, v]);
@@ -72,8 +83,8 @@ export class Collector {
       severity,
       message,
       file: file.path,
-      range: { start: file.position(at.range.start), end: file.position(at.range.end) },
-      offsets: { start: at.range.start, end: at.range.end },
+      range: { start: file.position(start), end: file.position(end) },
+      offsets: { start, end },
       path,
       fingerprint: fp,
       docsUrl: docsUrl(ruleId),
@@ -91,7 +102,7 @@ const APPLICABILITY_RANK = { 'display-only': 0, safe: 1, unsafe: 2 } as const;
 /** Lints one file's text: parse once, extract, run the rules. Never throws for bad input. */
 export function lintSource(file: SourceFile, rules: EnabledRule[], opts: LintFileOptions = {}): Diagnostic[] {
   const collector = new Collector(file);
-  const parseRule = rules.find((r) => r.rule.meta.id === 'parse-error');
+  const parseRule = rules.find((r) => r.rule.meta.id === 'parse-error' && r.config.severity !== 'off');
   const parsed = parseText(file.path, file.text);
   if (parsed.error) {
     if (parseRule && (opts.explicit || looksRelevant(file.text))) {
@@ -117,6 +128,10 @@ function reportExtractErrors(collector: Collector, errors: ExtractError[], sever
 }
 
 export function runRules(file: SourceFile, documents: PolicyDocument[], rules: EnabledRule[], collector: Collector): void {
+  const internal = rules.find((r) => r.rule.meta.id === 'internal-error')?.config.severity ?? 'error';
+  const crash = (ruleId: string, e: unknown, at: Locatable) => {
+    if (internal !== 'off') reportCrash(collector, internal, ruleId, e, at);
+  };
   const active: Array<{ id: string; listeners: Listeners; crashed: boolean; enabled: EnabledRule }> = [];
   for (const enabled of rules) {
     const { rule, config } = enabled;
@@ -144,7 +159,7 @@ export function runRules(file: SourceFile, documents: PolicyDocument[], rules: E
     try {
       active.push({ id, listeners: rule.create(context), crashed: false, enabled });
     } catch (e) {
-      crash(collector, id, e, { range: { start: 0, end: 0 }, path: [] });
+      crash(id, e, { range: { start: 0, end: 0 }, path: [] });
     }
   }
   const call = (at: Locatable, fn: (l: Listeners) => void) => {
@@ -154,7 +169,7 @@ export function runRules(file: SourceFile, documents: PolicyDocument[], rules: E
         fn(a.listeners);
       } catch (e) {
         a.crashed = true;
-        crash(collector, a.id, e, at);
+        crash(a.id, e, at);
       }
     }
   };
@@ -177,11 +192,11 @@ export function runRules(file: SourceFile, documents: PolicyDocument[], rules: E
   }
 }
 
-function crash(collector: Collector, ruleId: string, e: unknown, at: Locatable): void {
+function reportCrash(collector: Collector, severity: Severity, ruleId: string, e: unknown, at: Locatable): void {
   const msg = e instanceof Error ? e.message : String(e);
   collector.add(
     'internal-error',
-    'error',
+    severity,
     `Rule ${ruleId} failed on this policy (${msg}); its other findings in this file are missing. Please report this with the policy.`,
     at,
   );

@@ -245,23 +245,25 @@ export function parseFederated(source: LString): FederatedPrincipal {
   if (source.unknown) return { source, kind: 'unknown' };
   const filled = fillHoles(source, 'x');
   const holes = !!source.holes && source.holes.length > 0;
-  const m = ARN_RE.exec(source.value);
+  // Holes become one neutral character, so that `${AWS::Partition}` does not break the ARN's fields.
+  const HOLE = '\u0001';
+  const m = ARN_RE.exec(fillHoles(source, HOLE));
   if (m) {
-    const [, partition, account, type, rest] = m;
-    const prefixLen = source.value.length - rest.length;
+    const [, partition, account, type] = m;
+    if (type === 'saml-provider') return { source, kind: 'saml' };
+    const marker = source.value.lastIndexOf(':oidc-provider/');
+    const prefixLen = marker + ':oidc-provider/'.length;
+    const rest = source.value.slice(prefixLen);
     const issuerValue = {
       value: rest,
       holes: source.holes?.filter(([a]) => a >= prefixLen).map(([a, b]) => [a - prefixLen, b - prefixLen] as const),
     };
     const restFilled = fillHoles(issuerValue, 'x');
-    const holeIn = (start: number, text: string) => !!source.holes?.some(([a, b]) => a >= start && b <= start + text.length);
-    if (type === 'saml-provider') return { source, kind: 'saml' };
-    const fp: FederatedPrincipal = { source, kind: 'oidc', issuer: rest.toLowerCase(), issuerValue };
-    const accountStart = 'arn:'.length + partition.length + ':iam::'.length;
-    if (!holeIn(4, partition) && !PARTITIONS.has(partition)) {
+    const fp: FederatedPrincipal = { source, kind: 'oidc', issuer: restFilled.toLowerCase(), issuerValue };
+    if (!partition.includes(HOLE) && !PARTITIONS.has(partition)) {
       return { ...fp, kind: 'malformed', problem: `\`${partition}\` is not an AWS partition` };
     }
-    if (!holeIn(accountStart, account) && !/^\d{12}$/.test(account)) {
+    if (!account.includes(HOLE) && !/^\d{12}$/.test(account)) {
       return { ...fp, kind: 'malformed', problem: `the account id \`${account}\` is not 12 digits` };
     }
     if (/^https?:\/\//i.test(rest)) {

@@ -47,5 +47,5 @@ export function parseEmbeddedJson(file: SourceFile, node: ScalarNode, text?: str
   if (!offsets) return {};
   // The inner JSON's own quoting is written by the fixer; these are the outer layers, innermost first.
   const encoders = [layerEncoder(node), ...(node.encoders ?? [])];
-  return parseJson(text ?? offsets.value, offsets.map, encoders);
+  return parseJson(text ?? offsets.value, offsets.map, encoders, true);
 }

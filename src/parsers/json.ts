@@ -57,14 +57,18 @@ function nestingTooDeep(text: string): number | undefined {
   return undefined;
 }
 
-export function parseJson(text: string, offsetMap?: number[], encoders?: Encoder[]): JsonParseResult {
+/**
+ * `strict`: plain JSON as IAM reads it (no comments, no trailing commas), for policies written as
+ * JSON text; files themselves are read as JSONC.
+ */
+export function parseJson(text: string, offsetMap?: number[], encoders?: Encoder[], strict = false): JsonParseResult {
   const map = (o: number) => (offsetMap ? offsetMap[Math.max(0, Math.min(o, offsetMap.length - 1))] : o);
   const deep = nestingTooDeep(text);
   if (deep !== undefined) {
     return { error: { message: `nesting deeper than ${MAX_NESTING} levels`, offset: map(deep), length: 1 } };
   }
   const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  const tree = parseTree(text, errors, { allowTrailingComma: !strict, disallowComments: strict, allowEmptyContent: true });
   if (errors.length > 0) {
     const e = errors[0];
     const code = printParseErrorCode(e.error);

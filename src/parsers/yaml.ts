@@ -2,7 +2,7 @@
  * YAML into the located tree, with the `yaml` package. CloudFormation short-form tags become their
  * long form (`!Ref x` → `{Ref: x}`, `!Sub s` → `{"Fn::Sub": s}`), the tag's range becoming the key's.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Parser, Scalar, type Document, type Node as YamlNode } from 'yaml';
 import type { ArrayNode, Entry, Node, ObjectNode, ScalarNode, ScalarStyle } from './tree.js';
 import type { Range } from './source.js';
 import type { ParseFailure } from './json.js';
@@ -77,6 +77,9 @@ export function parseYaml(text: string): YamlParseResult {
     const err = d.errors[0];
     if (err) {
       const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      // An unclosed quote or bracket is reported where the file ends: point at where it opens.
+      const opened = err.code === 'MISSING_CHAR' || /must be sufficiently indented and end with/.test(msg) ? unclosedToken(text) : undefined;
+      if (opened) return { documents: [], error: { message: msg, ...opened } };
       return { documents: [], error: { message: msg, offset: err.pos[0], length: Math.max(1, err.pos[1] - err.pos[0]) } };
     }
   }
@@ -249,4 +252,36 @@ export function yamlScalarOffsets(text: string, node: ScalarNode): { value: stri
   if (value !== expected) return undefined;
   while (map.length < value.length + 1) map.push(end);
   return { value, map };
+}
+
+/** The first quoted scalar or flow collection that is never closed: offset and length to its line's end. */
+function unclosedToken(text: string): { offset: number; length: number } | undefined {
+  let found: number | undefined;
+  const visit = (tok: unknown, depth: number): void => {
+    if (found !== undefined || depth > 200 || !tok || typeof tok !== 'object') return;
+    const t = tok as { type?: string; offset?: number; source?: string; start?: { offset: number }; end?: unknown[] };
+    if ((t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') && typeof t.source === 'string' && t.offset !== undefined) {
+      const q = t.source[0];
+      const body = t.source.trimEnd();
+      const closed = body.length > 1 && body.endsWith(q) && !(q === '"' && /(^|[^\\])(\\\\)*\\"$/.test(body));
+      if (!closed) found = t.offset;
+      return;
+    }
+    if (t.type === 'flow-collection' && t.start && Array.isArray(t.end) && t.end.length === 0) {
+      found = t.start.offset;
+      return;
+    }
+    for (const v of Object.values(t)) {
+      if (Array.isArray(v)) v.forEach((x) => visit(x, depth + 1));
+      else if (v && typeof v === 'object') visit(v, depth + 1);
+    }
+  };
+  try {
+    for (const tok of new Parser().parse(text)) visit(tok, 0);
+  } catch {
+    return undefined;
+  }
+  if (found === undefined) return undefined;
+  const eol = text.slice(found).search(/\r?\n|\r/);
+  return { offset: found, length: Math.max(1, eol < 0 ? text.length - found : eol) };
 }
