@@ -3,8 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { RULES } from '../rules/index.js';
 import type { RuleModule } from './rule-kit/index.js';
 import { SourceFile } from './parsers/source.js';
-import { lintSource, type EnabledRule } from './engine/engine.js';
-import type { LintConfig, RuleConfig } from './engine/config.js';
+import { lintSource, validateOptions, type EnabledRule } from './engine/engine.js';
+import type { LintConfig, RuleConfig, Settings } from './engine/config.js';
 import { SEVERITY_ORDER, docsUrl, type Diagnostic, type FileResult, type LintResults, type RuleDescription } from './engine/diagnostic.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
@@ -22,10 +22,12 @@ export class Linter {
   readonly rules: RuleModule<string, Record<string, unknown>>[];
   readonly enabled: EnabledRule[];
   readonly maxFileSize: number;
+  readonly settings: Settings;
 
   constructor(opts: LinterOptions = {}) {
     this.rules = [...RULES, ...(opts.plugins ?? [])];
     this.maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    this.settings = { providers: opts.config?.providers ?? {} };
     const settings = opts.config?.rules ?? {};
     const known = new Set(this.rules.map((r) => r.meta.id));
     for (const id of Object.keys(settings)) {
@@ -33,6 +35,8 @@ export class Linter {
     }
     this.enabled = this.rules.map((rule) => {
       const s = settings[rule.meta.id];
+      const problem = s?.options ? validateOptions(rule, s.options) : undefined;
+      if (problem) throw new UsageError(`Invalid configuration: ${problem}.`);
       const config: RuleConfig = {
         severity: s?.severity ?? rule.meta.defaultSeverity,
         explicit: s?.severity !== undefined,
@@ -46,7 +50,7 @@ export class Linter {
   lintText(path: string, text: string, explicit = true): FileResult {
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     const file = new SourceFile(path, body);
-    return { file: path, text: body, diagnostics: lintSource(file, this.enabled, { explicit }) };
+    return { file: path, text: body, diagnostics: lintSource(file, this.enabled, { explicit, settings: this.settings }) };
   }
 
   /** Reads and lints a file; unreadable or oversized files become located findings, never exceptions. */

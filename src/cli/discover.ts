@@ -54,7 +54,7 @@ async function gitIgnored(abs: string, cwd: string, cache: Map<string, Ignore | 
   return false;
 }
 
-async function walk(root: string, cwd: string, out: Target[], extraIgnore: Ignore): Promise<void> {
+async function walk(root: string, cwd: string, out: Target[], extraIgnore: ExtraIgnores): Promise<void> {
   // Each directory keeps the .gitignore files of itself and its parents (relative to each one's dir).
   const stack: Array<{ dir: string; ignores: Array<{ base: string; ig: Ignore }> }> = [];
   const rootIg = await gitignoreAt(root);
@@ -78,7 +78,7 @@ async function walk(root: string, cwd: string, out: Target[], extraIgnore: Ignor
         return rel !== '' && ig.ignores(isDir ? `${rel}/` : rel);
       });
       const relCwd = displayPath(cwd, abs);
-      if (ignored || (!relCwd.startsWith('..') && extraIgnore.ignores(isDir ? `${relCwd}/` : relCwd))) continue;
+      if (ignored || extraIgnore.ignores(abs, isDir)) continue;
       if (isDir) subdirs.push(abs);
       else if (e.isFile() && DEFAULT_FILES.test(e.name)) out.push({ absolute: abs, display: relCwd, explicit: false });
     }
@@ -90,10 +90,30 @@ async function walk(root: string, cwd: string, out: Target[], extraIgnore: Ignor
 }
 
 /** Files to lint for the given arguments, in a stable order, each once. */
-export async function discover(args: string[], cwd: string, ignorePatterns: string[] = []): Promise<{ targets: Target[]; missing: string[] }> {
+/** Ignore patterns (gitignore syntax) from the command line or a config file, relative to `base`. */
+export interface IgnoreSet {
+  base: string;
+  patterns: string[];
+}
+
+/** Matches paths against several ignore sets, each relative to its own base directory. */
+class ExtraIgnores {
+  private readonly sets: Array<{ base: string; ig: Ignore }>;
+  constructor(sets: IgnoreSet[]) {
+    this.sets = sets.filter((s) => s.patterns.length > 0).map((s) => ({ base: s.base, ig: ignore().add(s.patterns) }));
+  }
+  ignores(abs: string, isDir: boolean): boolean {
+    return this.sets.some(({ base, ig }) => {
+      const rel = relative(base, abs).split(sep).join('/');
+      return rel !== '' && !rel.startsWith('..') && ig.ignores(isDir ? `${rel}/` : rel);
+    });
+  }
+}
+
+export async function discover(args: string[], cwd: string, ignoreSets: IgnoreSet[] = []): Promise<{ targets: Target[]; missing: string[] }> {
   const targets: Target[] = [];
   const missing: string[] = [];
-  const extra = ignore().add(ignorePatterns);
+  const extra = new ExtraIgnores(ignoreSets);
   const gitignoreCache = new Map<string, Ignore | undefined>();
   for (const arg of args.length > 0 ? args : ['.']) {
     const abs = resolve(cwd, arg);
@@ -116,7 +136,7 @@ export async function discover(args: string[], cwd: string, ignorePatterns: stri
       for (const f of files) {
         const l = await lstat(f).catch(() => undefined);
         const display = displayPath(cwd, f);
-        if (!l?.isFile() || (await gitIgnored(f, cwd, gitignoreCache)) || (!display.startsWith('..') && extra.ignores(display))) continue;
+        if (!l?.isFile() || (await gitIgnored(f, cwd, gitignoreCache)) || extra.ignores(f, false)) continue;
         targets.push({ absolute: f, display, explicit: false });
       }
       if (files.length === 0) missing.push(arg);

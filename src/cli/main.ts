@@ -22,7 +22,8 @@ directories (walked, .gitignore honoured) or globs. Default: the current directo
 Options:
   -f, --format <name>       stylish (default), json, sarif, github
   -o, --output <file>       write the report to a file instead of standard output
-      --rule <id=severity>  set a rule to off, info, warning or error (repeatable)
+  -c, --config <file>       config file (default: trustlint.config.yaml|yml|json, searched upward)
+      --rule <id=severity>  set a rule to off, info, warning or error (repeatable; overrides the config)
       --max-warnings <n>    exit 1 when there are more than n warnings
       --quiet               report errors only
       --ignore <glob>       skip matching paths (repeatable)
@@ -88,6 +89,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
         output: { type: 'string', short: 'o' },
         rule: { type: 'string', multiple: true },
         'max-warnings': { type: 'string' },
+        config: { type: 'string', short: 'c' },
         quiet: { type: 'boolean' },
         ignore: { type: 'string', multiple: true },
         'max-file-size': { type: 'string' },
@@ -113,11 +115,15 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   const formatName = values.format ?? 'stylish';
   const color = values['no-color'] ? false : values.color ? true : io.isTTY && !io.env.NO_COLOR;
 
-  const config: LintConfig = { rules: {} };
+  const { findConfig, loadConfig } = await import('./config-file.js');
+  const configPath = values.config ? resolve(io.cwd, values.config) : findConfig(io.cwd);
+  const { RULES } = await import('../../rules/index.js');
+  const loaded = await loadConfig(configPath, io.cwd, new Set(RULES.map((r) => r.meta.id)));
+  const config: LintConfig = loaded.config;
   for (const r of values.rule ?? []) {
     const m = /^([\w-]+)=(\w+)$/.exec(r);
     if (!m || !isRuleSetting(m[2])) throw new UsageError(`--rule expects id=off|info|warning|error, got '${r}'.`);
-    config.rules[m[1]] = { severity: m[2] };
+    config.rules[m[1]] = { ...config.rules[m[1]], severity: m[2] };
   }
   let maxWarnings = -1;
   if (values['max-warnings'] !== undefined) {
@@ -138,7 +144,10 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   }
   if (!isFormatName(formatName)) throw new UsageError(`Unknown format '${formatName}'. Use stylish, json, sarif or github.`);
 
-  const { targets, missing } = await discover(positionals, io.cwd, values.ignore ?? []);
+  const { targets, missing } = await discover(positionals, io.cwd, [
+    { base: loaded.base, patterns: loaded.ignore },
+    { base: io.cwd, patterns: values.ignore ?? [] },
+  ]);
   if (missing.length > 0) throw new UsageError(`No such file or directory: ${missing.join(', ')}`);
   const results: FileResult[] = [];
   for (const t of targets) {

@@ -10,8 +10,21 @@ export interface RuleConfig {
   options: Record<string, unknown>;
 }
 
+/** Per-provider allow-lists: who may appear in subjects at all. */
+export interface ProviderSettings {
+  github?: { owners?: string[] };
+  gitlab?: { groups?: string[] };
+  eks?: { clusters?: string[] };
+  terraform?: { organizations?: string[] };
+}
+
+export interface Settings {
+  providers: ProviderSettings;
+}
+
 export interface LintConfig {
   rules: Record<string, { severity?: RuleSetting; options?: Record<string, unknown> }>;
+  providers?: ProviderSettings;
 }
 
 export const SEVERITIES: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];

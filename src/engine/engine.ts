@@ -6,14 +6,14 @@ import { createHash } from 'node:crypto';
 import type { SourceFile } from '../parsers/source.js';
 import { extractDocuments } from '../extract/index.js';
 import type { ExtractError } from '../extract/common.js';
-import { formatPath, type LString, type PolicyDocument, type Statement } from '../model/types.js';
+import { formatPath, type LString, type OidcProviderDefinition, type PolicyDocument, type Statement } from '../model/types.js';
 import { parseFederated } from '../iam/providers.js';
 import { parseOperator } from '../iam/conditions.js';
 import { wildcardRegExp } from '../iam/actions.js';
 import { replaceString } from '../fixes/writer.js';
 import type { Listeners, Locatable, ReportDescriptor, RuleContext, RuleModule, WebIdentityStatement } from '../rule-kit/index.js';
 import { docsUrl, type Diagnostic, type Severity } from './diagnostic.js';
-import type { RuleConfig } from './config.js';
+import type { RuleConfig, Settings } from './config.js';
 import { looksRelevant, parseText } from './parse.js';
 
 export interface EnabledRule {
@@ -24,6 +24,7 @@ export interface EnabledRule {
 export interface LintFileOptions {
   /** Report a parse error even when the file does not look like ours (it was named explicitly). */
   explicit?: boolean;
+  settings?: Settings;
 }
 
 const FEDERATED = 'Federated';
@@ -118,7 +119,7 @@ export function lintSource(file: SourceFile, rules: EnabledRule[], opts: LintFil
   }
   const extracted = extractDocuments(file, parsed.roots);
   if (parseRule) reportExtractErrors(collector, extracted.errors, parseRule.config.severity as Severity);
-  runRules(file, extracted.documents, rules, collector);
+  runRules(file, extracted.documents, rules, collector, { settings: opts.settings ?? { providers: {} }, oidcProviders: extracted.oidcProviders });
   collector.diagnostics.sort((a, b) => a.offsets.start - b.offsets.start || a.offsets.end - b.offsets.end || a.ruleId.localeCompare(b.ruleId));
   return collector.diagnostics;
 }
@@ -127,7 +128,12 @@ function reportExtractErrors(collector: Collector, errors: ExtractError[], sever
   for (const e of errors) collector.add('parse-error', severity, e.message, e);
 }
 
-export function runRules(file: SourceFile, documents: PolicyDocument[], rules: EnabledRule[], collector: Collector): void {
+export interface RunContext {
+  settings: Settings;
+  oidcProviders: OidcProviderDefinition[];
+}
+
+export function runRules(file: SourceFile, documents: PolicyDocument[], rules: EnabledRule[], collector: Collector, run: RunContext): void {
   const internal = rules.find((r) => r.rule.meta.id === 'internal-error')?.config.severity ?? 'error';
   const crash = (ruleId: string, e: unknown, at: Locatable) => {
     if (internal !== 'off') reportCrash(collector, internal, ruleId, e, at);
@@ -139,8 +145,10 @@ export function runRules(file: SourceFile, documents: PolicyDocument[], rules: E
     const id = rule.meta.id;
     const context: RuleContext<string, Record<string, unknown>> = {
       file,
-      options: { ...(rule.defaultOptions ?? {}), ...config.options },
+      options: { ...defaultOptions(rule), ...config.options },
       fixer: { replaceValue: (value: LString, text: string) => replaceString(value.node, value.range, text) },
+      settings: run.settings,
+      oidcProviders: run.oidcProviders,
       report: (d: ReportDescriptor<string>) => {
         const template = rule.meta.messages[d.messageId];
         if (template === undefined) throw new Error(`rule ${id} reported unknown messageId '${d.messageId}'`);
@@ -190,6 +198,35 @@ export function runRules(file: SourceFile, documents: PolicyDocument[], rules: E
       }
     }
   }
+}
+
+function defaultOptions(rule: RuleModule<string, Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, spec] of Object.entries(rule.meta.options ?? {})) out[k] = spec.default;
+  return out;
+}
+
+/** Checks options against a rule's declared options; returns a message naming the offending key. */
+export function validateOptions(rule: RuleModule<string, Record<string, unknown>>, options: Record<string, unknown>): string | undefined {
+  const specs = rule.meta.options ?? {};
+  for (const [k, v] of Object.entries(options)) {
+    const spec = specs[k];
+    if (!spec) {
+      const known = Object.keys(specs);
+      return `rule '${rule.meta.id}' has no option '${k}'${known.length ? ` (options: ${known.join(', ')})` : ' (it takes no options)'}`;
+    }
+    const ok =
+      spec.type === 'string[]'
+        ? Array.isArray(v) && v.every((x) => typeof x === 'string')
+        : spec.type === 'object'
+          ? !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => Array.isArray(x) && x.every((y) => typeof y === 'string'))
+          : typeof v === spec.type;
+    if (!ok) {
+      const want = spec.type === 'object' ? 'a map from names to lists of strings' : spec.type === 'string[]' ? 'a list of strings' : `a ${spec.type}`;
+      return `option '${k}' of rule '${rule.meta.id}' must be ${want}`;
+    }
+  }
+  return undefined;
 }
 
 function reportCrash(collector: Collector, severity: Severity, ruleId: string, e: unknown, at: Locatable): void {

@@ -4,13 +4,16 @@
  */
 import type { Applicability, Edit, Fix, Severity } from '../engine/diagnostic.js';
 import type { SourceFile, Range } from '../parsers/source.js';
-import type { ConditionEntry, LString, Path, PolicyDocument, Statement, ValueList } from '../model/types.js';
+import type { ConditionEntry, LString, OidcProviderDefinition, Path, PolicyDocument, Statement, ValueList } from '../model/types.js';
+import type { Settings } from '../engine/config.js';
 import type { FederatedPrincipal } from '../iam/providers.js';
 import type { ParsedOperator } from '../iam/conditions.js';
 
 export type { Applicability, Edit, Fix, Severity } from '../engine/diagnostic.js';
+export type { ProviderSettings, Settings } from '../engine/config.js';
 export type {
   ConditionBlock,
+  OidcProviderDefinition,
   ConditionEntry,
   LString,
   Path,
@@ -52,6 +55,15 @@ export interface RuleMeta<MessageIds extends string = string> {
   hasSuggestions: boolean;
   messages: Record<MessageIds, string>;
   tags?: string[];
+  /** The rule's options: each with a type, a default and a description; the engine validates them. */
+  options?: Record<string, OptionSpec>;
+}
+
+export interface OptionSpec {
+  /** `object`: a map from names to lists of strings (e.g. audiences per provider). */
+  type: 'boolean' | 'number' | 'string' | 'string[]' | 'object';
+  description: string;
+  default: unknown;
 }
 
 /** Something with a place in the file: every model value is one. */
@@ -105,12 +117,15 @@ export interface RuleContext<MessageIds extends string = string, Options = Recor
   readonly file: SourceFile;
   readonly options: Options;
   readonly fixer: Fixer;
+  /** Project settings shared by all rules (provider allow-lists). */
+  readonly settings: Settings;
+  /** OIDC providers defined in the same file (`AWS::IAM::OIDCProvider`, `aws_iam_openid_connect_provider`). */
+  readonly oidcProviders: readonly OidcProviderDefinition[];
   report(descriptor: ReportDescriptor<MessageIds>): void;
 }
 
 export interface RuleModule<MessageIds extends string = string, Options = Record<string, unknown>> {
   meta: RuleMeta<MessageIds>;
-  defaultOptions?: Options;
   create(context: RuleContext<MessageIds, Options>): Listeners;
 }
 
