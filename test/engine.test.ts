@@ -95,3 +95,17 @@ describe('engine', () => {
     expect(new Linter().lintText('main.tf.json', tf).diagnostics).toEqual([]);
   });
 });
+
+describe('fixer', () => {
+  it('renames a condition operator key in JSON, YAML and a JSON string', async () => {
+    const { replaceString } = await import('../src/fixes/writer.js');
+    const { parseJson } = await import('../src/parsers/json.js');
+    const { parseYaml } = await import('../src/parsers/yaml.js');
+    const json = parseJson('{"StringEqual": {}}').root!;
+    expect(json.type === 'object' && replaceString(json, json.entries[0].keyRange, 'StringEquals')).toEqual({ start: 1, end: 14, text: '"StringEquals"' });
+    const yaml = parseYaml('StringEqual: {}\n').documents[0];
+    expect(yaml.type === 'object' && replaceString(yaml, yaml.entries[0].keyRange, 'StringEquals')).toEqual({ start: 0, end: 11, text: 'StringEquals' });
+    const inner = parseJson('{"StringEqual": {}}', undefined, [(s) => JSON.stringify(s).slice(1, -1)]).root!;
+    expect(inner.type === 'object' && replaceString(inner, inner.entries[0].keyRange, 'StringEquals')).toEqual({ start: 1, end: 14, text: '\\"StringEquals\\"' });
+  });
+});

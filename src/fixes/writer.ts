@@ -19,8 +19,15 @@ function literal(text: string, style: ScalarStyle | undefined): string {
   }
 }
 
-/** An edit that replaces a string value (scalar node at `range`) with `text`. */
+/**
+ * An edit that replaces a string written at `range`: a scalar value, or a key of the object `node`
+ * (condition operators and keys are keys in policy JSON, values in a Terraform data source).
+ */
 export function replaceString(node: Node, range: Range, text: string): Edit | undefined {
+  if (node.type === 'object') {
+    const entry = node.entries.find((e) => e.keyRange.start === range.start && e.keyRange.end === range.end);
+    return entry && entry.keyStyle !== 'yaml-block' ? replaceKey(range, entry.keyStyle, node.encoders, text) : undefined;
+  }
   if (node.type !== 'scalar' || node.style === 'yaml-block') return undefined;
   if (node.range.start !== range.start || node.range.end !== range.end) return undefined;
   let out = literal(text, node.style);

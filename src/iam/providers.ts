@@ -47,7 +47,11 @@ export interface ProviderSpec {
   docs: string;
 }
 
-const GITHUB_SCOPING = ['sub', 'repository', 'repository_id', 'repository_owner_id', 'job_workflow_ref', 'environment', 'ref', 'workflow', 'actor', 'actor_id', 'enterprise_id'];
+/**
+ * GitHub claims that, like `sub`, tie a token to one repository, owner or enterprise. `environment`,
+ * `ref`, `workflow` and `actor` do not: any repository can have an environment called `prod`.
+ */
+const GITHUB_SCOPING = ['sub', 'repository', 'repository_id', 'repository_owner', 'repository_owner_id', 'job_workflow_ref', 'enterprise_id'];
 
 export const PROVIDERS: ProviderSpec[] = [
   {

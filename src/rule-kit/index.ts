@@ -109,7 +109,10 @@ export interface Listeners {
 }
 
 export interface Fixer {
-  /** Replaces a string value, written correctly for where it sits (YAML, JSON, JSON in a string). */
+  /**
+   * Replaces a string value — or a key, such as a condition operator — written correctly for where
+   * it sits (YAML, JSON, JSON in a string). Undefined when it cannot be written safely there.
+   */
   replaceValue(value: LString, text: string): Edit | undefined;
 }
 
