@@ -18,7 +18,7 @@ export default defineRule({
     description: 'A web-identity trust statement must check the token audience of its provider.',
     defaultSeverity: 'error',
     securitySeverity: 7.5,
-    fix: 'none',
+    fix: 'unsafe',
     hasSuggestions: false,
     tags: ['trust-policy', 'web-identity'],
     messages: {
@@ -39,7 +39,12 @@ export default defineRule({
             return claim === audience || claim?.startsWith('${') === true;
           });
           if (checked) continue;
+          const key = audienceKey(fp);
+          const expected = fp.provider.expectedAudience;
+          // Only when the provider issues one audience and the issuer is literal text.
+          const edit = expected && !fp.issuerValue.holes?.length ? ctx.fixer.addCondition(ws.document, ws.statement, 'StringEquals', key, expected) : undefined;
           ctx.report({
+            fix: edit ? { title: `Add "StringEquals": {"${key}": "${expected}"}`, applicability: 'unsafe', edits: [edit] } : undefined,
             node: fp.source,
             messageId: 'missing',
             data: {

@@ -24,6 +24,10 @@ Options:
   -o, --output <file>       write the report to a file instead of standard output
   -c, --config <file>       config file (default: trustlint.config.yaml|yml|json, searched upward)
       --rule <id=severity>  set a rule to off, info, warning or error (repeatable; overrides the config)
+      --fix                 apply safe fixes to the files (atomically)
+      --unsafe-fixes        with --fix: also apply fixes that change who gets in
+      --diff                print the fixes as a unified diff instead of writing them
+                            (alias --fix-dry-run; exit 1 if any file would change)
       --max-warnings <n>    exit 1 when there are more than n warnings
       --quiet               report errors only
       --ignore <glob>       skip matching paths (repeatable)
@@ -89,6 +93,10 @@ async function main(argv: string[], io: CliIO): Promise<number> {
         output: { type: 'string', short: 'o' },
         rule: { type: 'string', multiple: true },
         'max-warnings': { type: 'string' },
+        fix: { type: 'boolean' },
+        'unsafe-fixes': { type: 'boolean' },
+        'fix-dry-run': { type: 'boolean' },
+        diff: { type: 'boolean' },
         config: { type: 'string', short: 'c' },
         quiet: { type: 'boolean' },
         ignore: { type: 'string', multiple: true },
@@ -150,9 +158,43 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   ]);
   if (missing.length > 0) throw new UsageError(`No such file or directory: ${missing.join(', ')}`);
   const results: FileResult[] = [];
+  const diffOnly = values.diff || values['fix-dry-run'];
+  const fixing = values.fix || diffOnly;
+  const policy = { unsafe: !!values['unsafe-fixes'] };
+  let diffs = '';
+  let fixFailures = 0;
   for (const t of targets) {
     const r = await linter.lintFile(t.absolute, t.display, t.explicit);
+    if (fixing && r.text !== undefined && r.diagnostics.some((d) => d.fix)) {
+      const { fixToFixedPoint } = await import('../fixes/apply.js');
+      const original = r.text;
+      const fixed = fixToFixedPoint(t.display, original, (text) => linter.lintText(t.display, text, t.explicit).diagnostics, policy);
+      if (fixed.output !== original) {
+        if (diffOnly) {
+          const { createTwoFilesPatch } = await import('diff');
+          const patch = createTwoFilesPatch(`a/${t.display}`, `b/${t.display}`, original, fixed.output, '', '', { context: 3 });
+          // git-style headers: no `=====` separator, no trailing tab after the names.
+          diffs += patch.replace(/^=+\n/m, '').replace(/^(---|\+\+\+) (.*)\t$/gm, '$1 $2');
+          results.push(r);
+          continue;
+        }
+        const { writeFixed, FixWriteError } = await import('../fixes/write-file.js');
+        try {
+          await writeFixed(t.absolute, original, fixed.output, io.cwd);
+          results.push({ ...r, text: fixed.output, diagnostics: fixed.diagnostics });
+          continue;
+        } catch (e) {
+          if (!(e instanceof FixWriteError)) throw e;
+          io.stderr(`trustlint: ${t.display}: ${e.message}\n`);
+          fixFailures++;
+        }
+      }
+    }
     results.push(r);
+  }
+  if (diffOnly) {
+    io.stdout(diffs);
+    return diffs ? 1 : 0;
   }
   const report = summarize(results, values.quiet);
   const out = await format(formatName, report, linter.describeRules(), { color: color && !values.output, toolVersion: packageVersion() });
@@ -164,6 +206,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(out);
   }
   const { errors, warnings } = report.summary;
+  if (fixFailures > 0) return 2;
   return errors > 0 || (maxWarnings >= 0 && warnings > maxWarnings) ? 1 : 0;
 }
 

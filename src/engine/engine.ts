@@ -10,7 +10,7 @@ import { formatPath, type LString, type OidcProviderDefinition, type PolicyDocum
 import { parseFederated } from '../iam/providers.js';
 import { parseOperator } from '../iam/conditions.js';
 import { wildcardRegExp } from '../iam/actions.js';
-import { replaceString } from '../fixes/writer.js';
+import { addCondition, replaceString } from '../fixes/writer.js';
 import type { Listeners, Locatable, ReportDescriptor, RuleContext, RuleModule, WebIdentityStatement } from '../rule-kit/index.js';
 import { docsUrl, type Diagnostic, type Severity } from './diagnostic.js';
 import type { RuleConfig, Settings } from './config.js';
@@ -146,7 +146,10 @@ export function runRules(file: SourceFile, documents: PolicyDocument[], rules: E
     const context: RuleContext<string, Record<string, unknown>> = {
       file,
       options: { ...defaultOptions(rule), ...config.options },
-      fixer: { replaceValue: (value: LString, text: string) => replaceString(value.node, value.range, text) },
+      fixer: {
+        replaceValue: (value: LString, text: string) => replaceString(value.node, value.range, text),
+        addCondition: (doc, st, operator, key, value) => addCondition(file.text, doc, st, operator, key, value),
+      },
       settings: run.settings,
       oidcProviders: run.oidcProviders,
       report: (d: ReportDescriptor<string>) => {

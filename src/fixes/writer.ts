@@ -4,6 +4,7 @@
  */
 import type { Edit } from '../engine/diagnostic.js';
 import type { Node, ScalarStyle } from '../parsers/tree.js';
+import type { PolicyDocument, Statement } from '../model/types.js';
 import type { Range } from '../parsers/source.js';
 
 const YAML_PLAIN_UNSAFE = /^[\s\-?:,[\]{}#&*!|>'"%@`]|[\s]$|: |\s#|^(true|false|null|yes|no|on|off|~)$|^[-+]?(\d|\.\d)/i;
@@ -40,4 +41,151 @@ export function replaceKey(range: Range, style: ScalarStyle | undefined, encoder
   let out = literal(text, style ?? 'json-string');
   for (const enc of encoders ?? []) out = enc(out);
   return { start: range.start, end: range.end, text: out };
+}
+
+/** A value a fix inserts: written as JSON, YAML block or YAML flow as the place requires. */
+export type InsertValue = string | number | boolean | InsertValue[] | { [key: string]: InsertValue };
+
+/** The whitespace that starts the line holding `offset`. */
+function lineIndent(text: string, offset: number): string {
+  let s = offset;
+  while (s > 0 && text[s - 1] !== '\n' && text[s - 1] !== '\r') s--;
+  return /^[ \t]*/.exec(text.slice(s, offset))![0];
+}
+
+function lineEnding(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+function yamlKey(key: string): string {
+  return literal(key, 'yaml-plain');
+}
+
+/** `value` in YAML block style, its nested lines indented by `indent` plus `unit` per level. */
+function yamlBlock(value: InsertValue, indent: string, unit: string, eol: string): string {
+  if (Array.isArray(value)) {
+    return value.map((v) => `${eol}${indent}- ${typeof v === 'object' ? JSON.stringify(v) : literal(String(v), 'yaml-plain')}`).join('');
+  }
+  if (typeof value === 'object') {
+    return Object.entries(value)
+      .map(([k, v]) => {
+        const head = `${eol}${indent}${yamlKey(k)}:`;
+        if (typeof v === 'object') return head + yamlBlock(v, indent + unit, unit, eol);
+        return `${head} ${literal(String(v), 'yaml-plain')}`;
+      })
+      .join('');
+  }
+  return ` ${literal(String(value), 'yaml-plain')}`;
+}
+
+function jsonText(value: InsertValue, indent: string, unit: string, eol: string, multiline: boolean): string {
+  if (!multiline) return JSON.stringify(value).replace(/":/g, '": ').replace(/,"/g, ', "');
+  return JSON.stringify(value, null, unit).split('\n').join(eol + indent);
+}
+
+const isYaml = (node: Node) => node.type === 'object' ? node.entries.some((e) => e.keyStyle?.startsWith('yaml')) : false;
+
+/**
+ * An edit that adds `key: value` to an object, after its last member, in the object's own style
+ * (JSON one-line or multi-line, YAML block or flow map, JSON inside a string).
+ */
+export function insertProperty(text: string, node: Node, key: string, value: InsertValue): Edit | undefined {
+  if (node.type !== 'object' || node.tagRange) return undefined;
+  const eol = lineEnding(text);
+  const embedded = (node.encoders?.length ?? 0) > 0;
+  const encode = (s: string) => (node.encoders ?? []).reduce((acc, enc) => enc(acc), s);
+  const last = node.entries[node.entries.length - 1];
+  const openBrace = text[node.range.start] === '{';
+  if (!openBrace && !isYaml(node) && node.entries.length > 0) return undefined;
+  if (openBrace) {
+    // JSON object or YAML flow map: insert before the closing brace.
+    const yamlFlow = isYaml(node);
+    const member = yamlFlow ? `${JSON.stringify(key)}: ${JSON.stringify(value)}` : undefined;
+    if (!last) {
+      const inner = member ?? `${JSON.stringify(key)}: ${jsonText(value, '', '', eol, false)}`;
+      return { start: node.range.start + 1, end: node.range.end - 1, text: embedded ? encode(inner) : inner };
+    }
+    const multiline = !embedded && !yamlFlow && /[\r\n]/.test(text.slice(node.range.start, last.keyRange.start));
+    if (multiline) {
+      const indent = lineIndent(text, last.keyRange.start);
+      const unit = detectUnit(text, node, indent);
+      const insert = `,${eol}${indent}${JSON.stringify(key)}: ${jsonText(value, indent, unit, eol, true)}`;
+      return { start: last.value.range.end, end: last.value.range.end, text: insert };
+    }
+    const insert = member ? `, ${member}` : `, ${JSON.stringify(key)}: ${jsonText(value, '', '', eol, false)}`;
+    return { start: last.value.range.end, end: last.value.range.end, text: embedded ? encode(insert) : insert };
+  }
+  // YAML block map: a new line at the indentation of the existing keys.
+  if (!last || embedded) return undefined;
+  const indent = lineIndent(text, node.entries[0].keyRange.start);
+  const unit = detectUnit(text, node, indent);
+  const head = `${eol}${indent}${yamlKey(key)}:`;
+  const body = typeof value === 'object' ? yamlBlock(value, indent + unit, unit, eol) : ` ${literal(String(value), 'yaml-plain')}`;
+  return { start: last.value.range.end, end: last.value.range.end, text: head + body };
+}
+
+/** The indentation step used in the file around an object (defaults to two spaces). */
+function detectUnit(text: string, node: Node, indent: string): string {
+  if (node.type === 'object') {
+    for (const e of node.entries) {
+      if (e.value.type === 'object' && e.value.entries.length > 0 && !text.slice(e.value.range.start, e.value.range.start + 1).match(/[{[]/) ) {
+        const inner = lineIndent(text, e.value.entries[0].keyRange.start);
+        if (inner.length > indent.length && inner.startsWith(indent)) return inner.slice(indent.length);
+      }
+    }
+    const parentIndent = lineIndent(text, node.range.start);
+    if (indent.length > parentIndent.length && indent.startsWith(parentIndent) && parentIndent !== indent) {
+      const u = indent.slice(parentIndent.length);
+      if (u.length <= 8) return u;
+    }
+  }
+  return indent.includes('\t') ? '\t' : '  ';
+}
+
+/** An edit that appends an item to a list, in the list's own style (JSON, YAML block or flow sequence). */
+export function appendItem(text: string, node: Node, value: InsertValue): Edit | undefined {
+  if (node.type !== 'array') return undefined;
+  const eol = lineEnding(text);
+  const embedded = (node.encoders?.length ?? 0) > 0;
+  const encode = (s: string) => (node.encoders ?? []).reduce((acc, enc) => enc(acc), s);
+  const last = node.items[node.items.length - 1];
+  const bracket = text[node.range.start] === '[';
+  if (bracket) {
+    if (!last) {
+      const inner = jsonText(value, '', '', eol, false);
+      return { start: node.range.start + 1, end: node.range.end - 1, text: embedded ? encode(inner) : inner };
+    }
+    const multiline = !embedded && /[\r\n]/.test(text.slice(node.range.start, last.range.start));
+    if (multiline) {
+      const indent = lineIndent(text, last.range.start);
+      const parent = lineIndent(text, node.range.start);
+      const unit = indent.length > parent.length ? indent.slice(parent.length) : '  ';
+      return { start: last.range.end, end: last.range.end, text: `,${eol}${indent}${jsonText(value, indent, unit, eol, true)}` };
+    }
+    const insert = `, ${jsonText(value, '', '', eol, false)}`;
+    return { start: last.range.end, end: last.range.end, text: embedded ? encode(insert) : insert };
+  }
+  if (!last || embedded) return undefined;
+  // YAML block sequence: `- item` at the column of the existing dashes.
+  let dash = last.range.start - 1;
+  while (dash > 0 && text[dash] !== '-') dash--;
+  const indent = lineIndent(text, dash);
+  const item = typeof value === 'object' && !Array.isArray(value) ? yamlBlock(value, indent + '  ', '  ', eol).replace(new RegExp(`^${eol}${indent}  `), '') : literal(String(value), 'yaml-plain');
+  return { start: last.range.end, end: last.range.end, text: `${eol}${indent}- ${item}` };
+}
+
+/** See `Fixer.addCondition` in the rule kit. */
+export function addCondition(text: string, doc: PolicyDocument, st: Statement, operator: string, key: string, value: string): Edit | undefined {
+  if (st.unknown || st.condition?.unknown) return undefined;
+  if (doc.origin.resourceType === 'aws_iam_policy_document') {
+    const block = { test: operator, variable: key, values: [value] };
+    if (!st.condition) return insertProperty(text, st.node, 'condition', [block]);
+    return appendItem(text, st.condition.node, block);
+  }
+  if (!st.condition) return insertProperty(text, st.node, 'Condition', { [operator]: { [key]: value } });
+  const cond = st.condition.node;
+  if (cond.type !== 'object') return undefined;
+  const existing = [...cond.entries].reverse().find((e) => e.key === operator);
+  if (existing) return existing.value.type === 'object' ? insertProperty(text, existing.value, key, value) : undefined;
+  return insertProperty(text, cond, operator, { [key]: value });
 }

@@ -114,6 +114,12 @@ export interface Fixer {
    * it sits (YAML, JSON, JSON in a string). Undefined when it cannot be written safely there.
    */
   replaceValue(value: LString, text: string): Edit | undefined;
+  /**
+   * Adds `"<operator>": {"<key>": "<value>"}` to a statement's Condition — merging into an existing
+   * operator block, creating the Condition element if needed — or, in a Terraform data source, a
+   * `condition` block. Undefined where the condition cannot be written safely (an intrinsic).
+   */
+  addCondition(doc: PolicyDocument, statement: Statement, operator: string, key: string, value: string): Edit | undefined;
 }
 
 export interface RuleContext<MessageIds extends string = string, Options = Record<string, unknown>> {

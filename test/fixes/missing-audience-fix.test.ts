@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { Linter } from '../../src/linter.js';
+import { fixToFixedPoint } from '../../src/fixes/apply.js';
+import { FORMATS, wrap, type Policy } from '../harness.js';
+import { GITHUB_ARN } from '../rules/policies.js';
+
+const linter = new Linter();
+const fix = (path: string, text: string, unsafe = true) =>
+  fixToFixedPoint(path, text, (t) => linter.lintText(path, t).diagnostics, { unsafe }).output;
+
+describe('missing-audience fix (unsafe): adds the expected audience condition', () => {
+  it('merges into an existing StringEquals block in a JSON policy', () => {
+    const before = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": { "Federated": "${GITHUB_ARN}" },
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {
+        "StringEquals": {
+          "token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:ref:refs/heads/main"
+        }
+      }
+    }
+  ]
+}
+`;
+    expect(fix('trust.json', before)).toBe(
+      before.replace(
+        '"repo:octo-org/octo-repo:ref:refs/heads/main"\n',
+        '"repo:octo-org/octo-repo:ref:refs/heads/main",\n          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"\n',
+      ),
+    );
+  });
+
+  it('is not applied without --unsafe-fixes', () => {
+    const text = `{"Statement": [{"Effect": "Allow", "Principal": {"Federated": "${GITHUB_ARN}"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}`;
+    expect(fix('trust.json', text, false)).toBe(text);
+  });
+
+  it('adds a Condition element to a one-line JSON statement', () => {
+    const text = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "${GITHUB_ARN}"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}`;
+    expect(fix('trust.json', text)).toBe(
+      text.replace(
+        '"Action": "sts:AssumeRoleWithWebIdentity"}',
+        '"Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}}',
+      ),
+    );
+  });
+
+  it('writes YAML block style in a CloudFormation template, keeping tags and comments', () => {
+    const before = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow # the deploy workflow
+            Principal:
+              Federated: !Sub arn:aws:iam::\${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringLike:
+                # only main
+                token.actions.githubusercontent.com:sub: repo:octo-org/octo-repo:ref:refs/heads/main
+`;
+    expect(fix('template.yaml', before)).toBe(
+      before + '              StringEquals:\n                token.actions.githubusercontent.com:aud: sts.amazonaws.com\n',
+    );
+  });
+
+  it('writes into a YAML flow map', () => {
+    const before = `Statement:
+  - Effect: Allow
+    Principal: { Federated: "${GITHUB_ARN}" }
+    Action: sts:AssumeRoleWithWebIdentity
+    Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:*" } }
+`;
+    expect(fix('trust.yaml', before)).toBe(
+      before.replace(
+        '"repo:octo-org/octo-repo:*" } }',
+        '"repo:octo-org/octo-repo:*" }, "StringEquals": {"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"} }',
+      ),
+    );
+  });
+
+  it('escapes the condition inside a Terraform JSON policy string', () => {
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: GITHUB_ARN }, Action: 'sts:AssumeRoleWithWebIdentity' }] };
+    const w = wrap(policy as Policy, 'tf-string');
+    const out = fix(w.path, w.text);
+    const role = JSON.parse(out).resource.aws_iam_role.deploy;
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Condition).toEqual({ StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } });
+    expect(out.split('\n').length).toBe(w.text.split('\n').length);
+  });
+
+  it('adds a condition block to an aws_iam_policy_document data source', () => {
+    const policy = {
+      Statement: [{ Effect: 'Allow', Principal: { Federated: GITHUB_ARN }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:o/r:*' } } }],
+    };
+    const w = wrap(policy as Policy, 'tf-data');
+    const out = fix(w.path, w.text);
+    expect(JSON.parse(out).data.aws_iam_policy_document.trust.statement[0].condition).toEqual([
+      { test: 'StringLike', variable: 'token.actions.githubusercontent.com:sub', values: ['repo:o/r:*'] },
+      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
+    ]);
+  });
+
+  it.each(FORMATS)('leaves no missing-audience finding after fixing [%s]', (format) => {
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: GITHUB_ARN }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:o/r:*' } } }] };
+    const w = wrap(policy as Policy, format);
+    const out = fix(w.path, w.text);
+    expect(out).not.toBe(w.text);
+    expect(linter.lintText(w.path, out).diagnostics.filter((d) => d.ruleId === 'missing-audience')).toEqual([]);
+    expect(fix(w.path, out)).toBe(out);
+  });
+});
