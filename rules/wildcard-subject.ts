@@ -118,7 +118,7 @@ export default defineRule({
     defaultSeverity: 'error',
     securitySeverity: 9.1,
     fix: 'none',
-    hasSuggestions: false,
+    hasSuggestions: true,
     tags: ['trust-policy', 'web-identity'],
     messages: {
       any: '`{{key}}` matches `{{value}}` in the {{statement}}: {{who}} can assume this role. Name the exact {{claim}}, e.g. `{{example}}`.',
@@ -147,7 +147,11 @@ export default defineRule({
             const reach = isSubject ? subjectReach(provider, v.value) : audienceReach(provider, v.value);
             if (!reach) continue;
             const messageId = reach.level === 'any' ? (tenantIssuer ? 'tenant' : 'any') : 'owner';
+            const example = isSubject ? scopedExample(provider, v.value) : provider.audienceHint;
+            const edit = ctx.fixer.replaceValue(v, example);
             ctx.report({
+              // Display-only: the example holds placeholders for the owner, repository and branch.
+              suggestions: edit ? [{ title: `Scope it, e.g. \`${example}\``, applicability: 'display-only', edits: [edit] }] : undefined,
               node: v,
               messageId,
               severity: messageId === 'any' ? 'error' : 'warning',
@@ -156,7 +160,7 @@ export default defineRule({
                 value: v.value,
                 statement: statementName(ws.statement),
                 who: reach.who,
-                example: isSubject ? provider.subjectHint : provider.audienceHint,
+                example,
                 claim: isSubject ? 'subject' : 'audience',
               },
             });
@@ -166,6 +170,35 @@ export default defineRule({
     };
   },
 });
+
+/** An example subject scoped to one identity, keeping the owner when the pattern fixes one. */
+function scopedExample(provider: ProviderSpec, value: string): string {
+  const owner = (prefix: string) => {
+    if (!value.startsWith(prefix)) return undefined;
+    const o = value.slice(prefix.length).split(/[/:]/)[0];
+    return o && !WILD.test(o) ? o : undefined;
+  };
+  switch (provider.id) {
+    case 'github': {
+      const o = owner('repo:');
+      return o ? `repo:${o}/<repo>:ref:refs/heads/<branch>` : provider.subjectHint;
+    }
+    case 'gitlab': {
+      const g = owner('project_path:');
+      return g ? `project_path:${g}/<project>:ref_type:branch:ref:<branch>` : provider.subjectHint;
+    }
+    case 'terraform': {
+      const o = owner('organization:');
+      return o ? `organization:${o}:project:<project>:workspace:<workspace>:run_phase:apply` : provider.subjectHint;
+    }
+    case 'eks': {
+      const m = /^system:serviceaccount:([^:*?]+):/.exec(value);
+      return m ? `system:serviceaccount:${m[1]}:<service-account>` : provider.subjectHint;
+    }
+    default:
+      return provider.subjectHint;
+  }
+}
 
 function isCheckable(v: LString): boolean {
   return !v.unknown && !(v.holes && v.holes.length > 0);

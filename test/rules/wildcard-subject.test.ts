@@ -147,3 +147,25 @@ Resources:
     expect(lint('main.tf.json', JSON.stringify(tf, null, 2), [RULE])).toEqual([]);
   });
 });
+
+describe('wildcard-subject: display-only suggestions', () => {
+  it('shows a scoped subject that keeps the owner', () => {
+    const w = { text: JSON.stringify(github('StringLike', 'repo:octo-org/*'), null, 2) };
+    const [d] = lint('trust.json', w.text, [RULE]);
+    const start = w.text.indexOf('"repo:octo-org/*"');
+    expect(d.suggestions).toEqual([
+      {
+        title: 'Scope it, e.g. `repo:octo-org/<repo>:ref:refs/heads/<branch>`',
+        applicability: 'display-only',
+        edits: [{ start, end: start + '"repo:octo-org/*"'.length, text: '"repo:octo-org/<repo>:ref:refs/heads/<branch>"' }],
+      },
+    ]);
+    expect(d.fix).toBeUndefined();
+  });
+
+  it('uses the provider format for an EKS namespace wildcard', () => {
+    const text = JSON.stringify(eks('system:serviceaccount:payments:*'));
+    const [d] = lint('trust.json', text, [RULE]);
+    expect(d.suggestions?.[0].edits[0].text).toBe('"system:serviceaccount:payments:<service-account>"');
+  });
+});
