@@ -194,7 +194,8 @@ export function formatSarif(
         message: { text: rel.message },
       }));
     }
-    const fixes = [...(d.fix ? [d.fix] : []), ...(d.suggestions ?? [])];
+    // Display-only suggestions hold placeholders: they are shown in text output, not offered as SARIF fixes.
+    const fixes = [...(d.fix ? [d.fix] : []), ...(d.suggestions ?? [])].filter((f) => f.applicability !== 'display-only');
     if (fixes.length > 0) result.fixes = fixes.map((f) => sarifFix(f, location, source));
     return result;
   });
