@@ -4,6 +4,21 @@ import missingAudience from './missing-audience.js';
 import federatedPrincipalMismatch from './federated-principal-mismatch.js';
 import wildcardSubject from './wildcard-subject.js';
 import unknownAction from './unknown-action.js';
+import missingSubject from './missing-subject.js';
+import stringEqualsWildcard from './string-equals-wildcard.js';
+import unexpectedAudience from './unexpected-audience.js';
+import invalidSubjectFormat from './invalid-subject-format.js';
+import assumeActionMismatch from './assume-action-mismatch.js';
+import unknownConditionOperator from './unknown-condition-operator.js';
+import unknownConditionKey from './unknown-condition-key.js';
+import setOperatorMisuse from './set-operator-misuse.js';
+import cognitoMissingAmr from './cognito-missing-amr.js';
+import wildcardPrincipal from './wildcard-principal.js';
+import duplicateKey from './duplicate-key.js';
+import audienceNotRegistered from './audience-not-registered.js';
+import untrustedSubjectOwner from './untrusted-subject-owner.js';
+import actionCase from './action-case.js';
+import policySyntax from './policy-syntax.js';
 import parseError from './parse-error.js';
 import internalError from './internal-error.js';
 
@@ -13,6 +28,21 @@ export const RULES = [
   federatedPrincipalMismatch,
   wildcardSubject,
   unknownAction,
+  missingSubject,
+  stringEqualsWildcard,
+  unexpectedAudience,
+  invalidSubjectFormat,
+  assumeActionMismatch,
+  unknownConditionOperator,
+  unknownConditionKey,
+  setOperatorMisuse,
+  cognitoMissingAmr,
+  wildcardPrincipal,
+  duplicateKey,
+  audienceNotRegistered,
+  untrustedSubjectOwner,
+  actionCase,
+  policySyntax,
   parseError,
   internalError,
 ] as unknown as RuleModule<string, Record<string, unknown>>[];

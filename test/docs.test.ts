@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Linter } from '../src/linter.js';
+import type { LintConfig } from '../src/engine/config.js';
 import { RULES } from '../rules/index.js';
 
 const DOCS_DIR = fileURLToPath(new URL('../docs/rules/', import.meta.url));
@@ -52,6 +53,8 @@ interface Page {
   text: string;
   headings: Heading[];
   blocks: CodeBlock[];
+  /** Project configuration the page's examples are linted with (`<!-- trustlint-config: {json} -->`). */
+  config?: LintConfig;
 }
 
 interface Example {
@@ -106,8 +109,17 @@ function loadPages(): Page[] {
     .sort()
     .map((file) => {
       const text = readFileSync(DOCS_DIR + file, 'utf8');
-      return { id: file.slice(0, -'.md'.length), file: `docs/rules/${file}`, text, ...parseMarkdown(text) };
+      return { id: file.slice(0, -'.md'.length), file: `docs/rules/${file}`, text, ...parseMarkdown(text), config: pageConfig(text) };
     });
+}
+
+/**
+ * A page whose rule needs project settings (provider allow-lists) says so in an HTML comment, e.g.
+ * `<!-- trustlint-config: {"providers": {"github": {"owners": ["octo-org"]}}} -->`.
+ */
+function pageConfig(text: string): LintConfig | undefined {
+  const m = /<!--\s*trustlint-config:\s*([\s\S]*?)\s*-->/.exec(text);
+  return m ? { rules: {}, ...(JSON.parse(m[1]) as Partial<LintConfig>) } : undefined;
 }
 
 function examplesOf(page: Page): Example[] {
@@ -161,6 +173,7 @@ describe('rule documentation', () => {
 describe.each(pages.map((p) => [p.file, p] as const))('%s', (_file, page) => {
   const rule = rulesById.get(page.id);
   const examples = examplesOf(page);
+  const pageLinter = page.config ? new Linter({ config: page.config }) : linter;
 
   it('has a title equal to the file name', () => {
     expect(page.headings[0]).toMatchObject({ level: 1, text: page.id });
@@ -203,7 +216,7 @@ describe.each(pages.map((p) => [p.file, p] as const))('%s', (_file, page) => {
     const name = `${ex.section} example ${ex.index} (${ex.lang}, line ${ex.line})`;
     if (ex.section === 'Incorrect') {
       it(`${name} raises ${page.id}`, () => {
-        const { diagnostics } = linter.lintText(exampleFileName(ex), ex.code);
+        const { diagnostics } = pageLinter.lintText(exampleFileName(ex), ex.code);
         expect(
           diagnostics.map((d) => d.ruleId),
           `expected ${page.id} among:\n${summarize(diagnostics).join('\n') || '(no findings)'}`,
@@ -211,7 +224,7 @@ describe.each(pages.map((p) => [p.file, p] as const))('%s', (_file, page) => {
       });
     } else {
       it(`${name} raises nothing`, () => {
-        const { diagnostics } = linter.lintText(exampleFileName(ex), ex.code);
+        const { diagnostics } = pageLinter.lintText(exampleFileName(ex), ex.code);
         expect(summarize(diagnostics)).toEqual([]);
       });
     }

@@ -45,7 +45,7 @@ export function webIdentityView(statement: Statement, document: PolicyDocument):
     document,
     federated: federated.flatMap((e) => e.values.items.map(parseFederated)),
     conditions: (statement.condition?.entries ?? []).map((entry) => ({ entry, op: parseOperator(entry.operator.value) })),
-    conditionsUnknown: !!statement.condition?.unknown || !!statement.principal?.unknown,
+    conditionsUnknown: !!statement.condition?.unknown,
     allowsWebIdentity: allowsWebIdentity(statement),
   };
 }

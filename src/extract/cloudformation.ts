@@ -66,6 +66,7 @@ export function isCloudFormation(root: Node | undefined): root is ObjectNode {
 /** Resolves CloudFormation intrinsics against the template's parameters, mappings and OIDC providers. */
 export class CfnResolver implements Resolver {
   private readonly params = new Map<string, Node | undefined>();
+  private readonly listParams = new Set<string>();
   private readonly mappings: Node | undefined;
   private readonly resources: Node | undefined;
   private readonly oidcCache = new Map<string, Resolution | undefined>();
@@ -73,7 +74,14 @@ export class CfnResolver implements Resolver {
 
   constructor(root: ObjectNode) {
     const params = get(root, 'Parameters');
-    if (params?.type === 'object') for (const e of params.entries) this.params.set(e.key, get(e.value, 'Default'));
+    if (params?.type === 'object') {
+      for (const e of params.entries) {
+        // A list parameter (`CommaDelimitedList`, `List<...>`) stands for several values: not one string.
+        const type = stringValue(get(e.value, 'Type')) ?? '';
+        if (/^(CommaDelimitedList|List<)/.test(type) || type.includes('::List<')) this.listParams.add(e.key);
+        this.params.set(e.key, get(e.value, 'Default'));
+      }
+    }
     this.mappings = get(root, 'Mappings');
     this.resources = get(root, 'Resources');
   }
@@ -172,6 +180,7 @@ export class CfnResolver implements Resolver {
       return new TemplateBuilder().hole(`\${${name}}`).build();
     }
     if (this.params.has(name)) {
+      if (this.listParams.has(name)) return { value: `\${${name}}`, unknown: true };
       const def = this.params.get(name);
       if (def && def.type === 'scalar' && def.value !== null) return this.str(def, []);
       return new TemplateBuilder().hole(`\${${name}}`).build();

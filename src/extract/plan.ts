@@ -64,7 +64,16 @@ export function extractPlan(root: ObjectNode, file: SourceFile, ctx: ExtractCont
         const ids = get(r.values, 'client_id_list');
         ctx.oidcProviders.push({
           issuer: { value: issuer.value, range: url.range, path: [...r.path, 'url'], node: url },
-          clientIds: ids ? { items: asList(ids).flatMap((n, k) => (stringValue(n) !== undefined ? [{ value: stringValue(n)!, range: n.range, path: [...r.path, 'client_id_list', k], node: n }] : [])), unknown: false, range: ids.range, path: [...r.path, 'client_id_list'], node: ids } : undefined,
+          clientIds: ids
+            ? {
+                items: asList(ids).flatMap((n, k) => (stringValue(n) !== undefined ? [{ value: stringValue(n)!, range: n.range, path: [...r.path, 'client_id_list', k], node: n }] : [])),
+                // `null` items are values known only after apply.
+                unknown: ids.type !== 'array' || asList(ids).some((n) => stringValue(n) === undefined),
+                range: ids.range,
+                path: [...r.path, 'client_id_list'],
+                node: ids,
+              }
+            : undefined,
           resource: r.address,
         });
       }

@@ -245,6 +245,11 @@ export function extractTerraform(root: ObjectNode, file: SourceFile, ctx: Extrac
   }
 }
 
+/** Every value of a block key, repeated keys included (each is one more block in HCL JSON). */
+function blocks(body: Node, key: string): Node[] {
+  return body.type === 'object' ? body.entries.filter((e) => e.key === key).map((e) => e.value) : [];
+}
+
 const TF_ELEMENT_NAMES: Record<string, string> = {
   sid: 'Sid',
   effect: 'Effect',
@@ -278,12 +283,15 @@ export function policyDocumentData(
   };
   const version = get(body, 'version');
   if (version) doc.version = toLString(version, [...path, 'version'], resolver);
-  const stmts = get(body, 'statement');
-  if (stmts && stmts.type !== 'object' && stmts.type !== 'array') doc.unknown = true;
-  asList(stmts).forEach((s, index) => {
-    const sp: Path = [...path, 'statement', ...(stmts?.type === 'array' ? [index] : [])];
-    doc.statements.push(dataStatement(s, index, sp, resolver));
-  });
+  // In HCL's JSON syntax a repeated block key is one more block, not a replaced value.
+  let index = 0;
+  for (const [i, stmts] of blocks(body, 'statement').entries()) {
+    if (stmts.type !== 'object' && stmts.type !== 'array') doc.unknown = true;
+    asList(stmts).forEach((s, k) => {
+      const sp: Path = [...path, 'statement', ...(i > 0 ? [`#${i + 1}`] : []), ...(stmts.type === 'array' ? [k] : [])];
+      doc.statements.push(dataStatement(s, index++, sp, resolver));
+    });
+  }
   if (get(body, 'dynamic')) doc.unknown = true;
   if (!kind) doc.kind = inferKind(doc.statements);
   return doc;
@@ -319,7 +327,8 @@ function dataStatement(node: Node, index: number, path: Path, resolver: Resolver
         break;
       case 'principals':
       case 'not_principals': {
-        const block: PrincipalBlock = { entries: [], unknown: false, range: e.value.range, path: p, node: e.value };
+        const previous = e.key === 'principals' ? st.principal : st.notPrincipal;
+        const block: PrincipalBlock = previous ?? { entries: [], unknown: false, range: e.value.range, path: p, node: e.value };
         asList(e.value).forEach((pr, i) => {
           const pp = e.value.type === 'array' ? [...p, i] : p;
           const type = get(pr, 'type');
@@ -342,7 +351,7 @@ function dataStatement(node: Node, index: number, path: Path, resolver: Resolver
         break;
       }
       case 'condition': {
-        const block: ConditionBlock = { entries: [], unknown: false, range: e.value.range, path: p, node: e.value };
+        const block: ConditionBlock = st.condition ?? { entries: [], unknown: false, range: e.value.range, path: p, node: e.value };
         asList(e.value).forEach((c, i) => {
           const cp = e.value.type === 'array' ? [...p, i] : p;
           const test = get(c, 'test');
@@ -355,7 +364,7 @@ function dataStatement(node: Node, index: number, path: Path, resolver: Resolver
             return;
           }
           const list = toValueList(values, [...cp, 'values'], resolver);
-          if (list.unknown) block.unknown = true;
+          // An unresolved value leaves the key known: `values.unknown` says so per entry.
           block.entries.push({ operator: op, key, values: list });
         });
         st.condition = block;

@@ -51,7 +51,7 @@ export interface ProviderSpec {
  * GitHub claims that, like `sub`, tie a token to one repository, owner or enterprise. `environment`,
  * `ref`, `workflow` and `actor` do not: any repository can have an environment called `prod`.
  */
-const GITHUB_SCOPING = ['sub', 'repository', 'repository_id', 'repository_owner', 'repository_owner_id', 'job_workflow_ref', 'enterprise_id'];
+const GITHUB_SCOPING = ['sub', 'repository', 'repository_id', 'repository_owner_id', 'job_workflow_ref', 'enterprise_id'];
 
 export const PROVIDERS: ProviderSpec[] = [
   {
@@ -92,7 +92,7 @@ export const PROVIDERS: ProviderSpec[] = [
     audienceHint: 'https://gitlab.com',
     subjectKey: 'sub',
     subjectHint: 'project_path:<group>/<project>:ref_type:branch:ref:<branch>',
-    scopingKeys: ['sub', 'project_id', 'namespace_id', 'project_path', 'namespace_path'],
+    scopingKeys: ['sub', 'project_id', 'namespace_id'],
     scope: () => 'shared',
     docs: 'https://docs.gitlab.com/ci/cloud_services/aws/',
   },

@@ -3,7 +3,7 @@
  * what an expression (a CloudFormation intrinsic, a Terraform interpolation) stands for.
  */
 import type { Node, ObjectNode, ScalarNode } from '../parsers/tree.js';
-import { getEntry } from '../parsers/tree.js';
+import { getEntry, uniqueEntries } from '../parsers/tree.js';
 import type { Range, SourceFile } from '../parsers/source.js';
 import type {
   ConditionBlock,
@@ -95,7 +95,8 @@ function toPrincipal(node: Node, path: Path, resolver: Resolver): PrincipalBlock
     block.unknown = true;
     return block;
   }
-  for (const e of node.entries) {
+  // IAM, like every JSON parser, keeps the last of repeated keys (duplicate-key reports the others).
+  for (const e of uniqueEntries(node)) {
     const p = [...path, e.key];
     const type: LString = { value: e.key, range: e.keyRange, path: p, node };
     const entry: PrincipalEntry = { type, values: toValueList(e.value, p, resolver) };
@@ -111,14 +112,22 @@ function toCondition(node: Node, path: Path, resolver: Resolver): ConditionBlock
     block.unknown = true;
     return block;
   }
-  for (const op of node.entries) {
+  for (const op of uniqueEntries(node)) {
     const opPath = [...path, op.key];
-    const operator: LString = { value: op.key, range: op.keyRange, path: opPath, node };
+    // An operator can be a placeholder too (`"${Op}"` inside a `!Sub` JSON policy).
+    const operator: LString = toLString({ type: 'scalar', value: op.key, style: op.keyStyle ?? 'json-string', range: op.keyRange, encoders: node.encoders }, opPath, resolver) ?? {
+      value: op.key,
+      range: op.keyRange,
+      path: opPath,
+      node,
+    };
+    operator.node = node;
+    if (operator.unknown) block.unknown = true;
     if (op.value.type !== 'object' || isOpaque(op.value, opPath, resolver)) {
       block.unknown = true;
       continue;
     }
-    for (const k of op.value.entries) {
+    for (const k of uniqueEntries(op.value)) {
       const kPath = [...opPath, k.key];
       const key = toLString({ type: 'scalar', value: k.key, style: k.keyStyle ?? 'json-string', range: k.keyRange, encoders: op.value.encoders }, kPath, resolver) ?? {
         value: k.key,
@@ -126,9 +135,10 @@ function toCondition(node: Node, path: Path, resolver: Resolver): ConditionBlock
         path: kPath,
         node: op.value,
       };
+      key.node = op.value;
       if (key.unknown) block.unknown = true;
       const values = toValueList(k.value, kPath, resolver);
-      if (values.unknown) block.unknown = true;
+      // An unresolved value leaves the key known: `values.unknown` says so per entry.
       const entry: ConditionEntry = { operator, key, values };
       block.entries.push(entry);
     }

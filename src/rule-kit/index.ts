@@ -153,3 +153,26 @@ export function statementName(s: Statement): string {
 export function isAllow(s: Statement): boolean {
   return !!s.effect && !s.effect.unknown && s.effect.value === 'Allow';
 }
+export {
+  conditionKeyCandidates,
+  conditionPrefixExists,
+  displayTemplate,
+  findConditionKey,
+  isIssuerPrefix,
+  providerClaims,
+  serviceHasConditionKey,
+  type ConditionKeyInfo,
+} from '../iam/condition-keys.js';
+export { conditionKeyType, isMultivaluedKey } from '../iam/multivalued-keys.js';
+export { definitionsForIssuer, idListed, issuersMatch, knownClientIds, registrationFor, stringLikeRegExp, type Registration } from '../iam/registered-audiences.js';
+export {
+  conditionKeyProvider,
+  GITHUB_SUBJECT_CLAIMS,
+  subjectCanMatch,
+  SUBJECT_FORMATS,
+  subjectOwner,
+  urlDecodedSubject,
+  type Diagnosis,
+  type NamedOwner,
+  type SubjectFormat,
+} from '../iam/subjects.js';

@@ -1,0 +1,115 @@
+import {
+  bareProvider,
+  defineRule,
+  isPositiveMatch,
+  keyMatchesIssuer,
+  splitProviderKey,
+  statementName,
+  type FederatedPrincipal,
+  type ProviderSpec,
+  type WebIdentityStatement,
+} from '../src/rule-kit/index.js';
+
+/** Who gets in when the subject is not checked, by provider. */
+function reach(provider: ProviderSpec, issuer: string): { messageId: 'shared' | 'tenant' | 'cluster'; who: string } {
+  const segment = (re: RegExp) => re.exec(issuer)?.[1] ?? issuer;
+  switch (provider.id) {
+    case 'github':
+      return provider.scope(issuer) === 'shared'
+        ? { messageId: 'shared', who: 'any repository on GitHub' }
+        : { messageId: 'tenant', who: `every repository of the GitHub enterprise \`${segment(/\/([^/]+)$/)}\`` };
+    case 'gitlab':
+      return { messageId: 'shared', who: 'any project on GitLab.com' };
+    case 'terraform':
+      return { messageId: 'shared', who: 'any workspace of any organization on HCP Terraform' };
+    case 'eks':
+      return { messageId: 'cluster', who: `any pod, with any service account in any namespace of the EKS cluster \`${segment(/\/id\/([^/]+)$/)}\`` };
+    case 'circleci':
+      return { messageId: 'tenant', who: `every project of the CircleCI organization \`${segment(/\/org\/([^/]+)$/)}\`` };
+    case 'bitbucket':
+      return { messageId: 'tenant', who: `every repository and pipeline step of the Bitbucket workspace \`${segment(/\/workspaces\/([^/]+)\//)}\`` };
+    default:
+      return provider.scope(issuer) === 'shared'
+        ? { messageId: 'shared', who: `anyone ${provider.name} issues a token for` }
+        : { messageId: 'tenant', who: `every identity the issuer \`${issuer}\` signs a token for` };
+  }
+}
+
+/** The operator the providers' own documentation uses for the subject. */
+function operatorFor(provider: ProviderSpec): string {
+  return provider.id === 'github' || provider.id === 'terraform' || provider.id === 'circleci' ? 'StringLike' : 'StringEquals';
+}
+
+function hasHoles(v: { holes?: ReadonlyArray<readonly [number, number]> } | undefined): boolean {
+  return !!v?.holes && v.holes.length > 0;
+}
+
+export default defineRule({
+  meta: {
+    id: 'missing-subject',
+    description: 'A trust statement for a CI/CD or other OIDC provider must check the subject (who the token was issued to).',
+    defaultSeverity: 'error',
+    securitySeverity: 9.3,
+    fix: 'none',
+    hasSuggestions: false,
+    tags: ['trust-policy', 'web-identity', 'security'],
+    messages: {
+      shared:
+        'The {{statement}} trusts {{provider}} tokens from the shared issuer `{{issuer}}` but has no condition on `{{key}}`{{others}}: {{who}} can assume this role. Add `"{{operator}}": {"{{key}}": "{{example}}"}`.',
+      tenant:
+        'The {{statement}} trusts {{provider}} tokens from `{{issuer}}` but has no condition on `{{key}}`{{others}}: {{who}} can assume this role, including ones created later. Add `"{{operator}}": {"{{key}}": "{{example}}"}`.',
+      cluster:
+        'The {{statement}} trusts {{provider}} tokens from `{{issuer}}` but has no condition on `{{key}}`: {{who}} can assume this role. Add `"{{operator}}": {"{{key}}": "{{example}}"}`.',
+    },
+  },
+  create(ctx) {
+    return {
+      WebIdentityStatement(ws: WebIdentityStatement) {
+        if (!ws.allowsWebIdentity || ws.conditionsUnknown) return;
+        for (const fp of ws.federated) {
+          if (fp.kind !== 'oidc' || !fp.provider || !fp.issuer || !fp.issuerValue) continue;
+          const provider = fp.provider;
+          // An issuer the file does not determine (`${var.issuer}`) names no provider we can judge.
+          if (provider.id === 'oidc' && hasHoles(fp.issuerValue)) continue;
+          // Google, Facebook and Login with Amazon registered as IAM OIDC providers: out of scope.
+          if (bareProvider(fp.issuer)) continue;
+          if (scoped(ws, fp)) continue;
+          const { messageId, who } = reach(provider, fp.issuerValue.value);
+          const key = `${fp.issuerValue.value}:${provider.subjectKey}`;
+          const others = provider.scopingKeys.filter((k) => k !== provider.subjectKey);
+          ctx.report({
+            node: fp.source,
+            messageId,
+            severity: messageId === 'tenant' ? 'warning' : 'error',
+            data: {
+              statement: statementName(ws.statement),
+              provider: provider.name,
+              issuer: fp.issuerValue.value,
+              key,
+              others: others.length > 0 ? ` (nor on its ${others.map((k) => `\`${k}\``).join(', ')} claim${others.length > 1 ? 's' : ''})` : '',
+              who,
+              operator: operatorFor(provider),
+              example: provider.subjectHint,
+            },
+          });
+        }
+      },
+    };
+  },
+});
+
+/** Does a positive condition on one of the provider's scoping claims of this issuer exist? */
+function scoped(ws: WebIdentityStatement, fp: FederatedPrincipal): boolean {
+  const claims = new Set(fp.provider!.scopingKeys.map((k) => k.toLowerCase()));
+  return ws.conditions.some(({ entry, op }) => {
+    if (!isPositiveMatch(op)) return false;
+    // A key the file does not determine might be the subject key.
+    if (entry.key.unknown) return true;
+    const split = splitProviderKey(entry.key);
+    if (!split) return !!entry.key.holes?.length;
+    if (!keyMatchesIssuer(entry.key, fp)) return false;
+    const claimStart = split.prefix.length + 1;
+    if (entry.key.holes?.some(([, b]) => b > claimStart)) return true;
+    return claims.has(split.claim.toLowerCase());
+  });
+}

@@ -1,0 +1,328 @@
+import {
+  defineRule,
+  isAllow,
+  isLiteral,
+  nearest,
+  statementName,
+  type LString,
+  type Path,
+  type PolicyDocument,
+  type Statement,
+} from '../src/rule-kit/index.js';
+
+const TOP_LEVEL = ['Version', 'Id', 'Statement'];
+const ELEMENTS = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
+const CURRENT = '2012-10-17';
+const OUTDATED = '2008-10-17';
+
+interface Anchor {
+  range: { start: number; end: number };
+  path: Path;
+}
+
+type StatementElement = Statement['elements'][number];
+
+/**
+ * A policy variable (`${aws:username}`, `${token.actions.githubusercontent.com:sub}`, `${*}`) written
+ * as text — not a hole standing for a template expression.
+ */
+function policyVariable(s: LString | undefined): string | undefined {
+  if (!s || s.unknown) return undefined;
+  const re = /\$\{([^}]*)\}/g;
+  for (let m = re.exec(s.value); m; m = re.exec(s.value)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (s.holes?.some(([a, b]) => start < b && end > a)) continue;
+    if (/^[\w./-]+:[^:}][^}]*$/.test(m[1]) || /^[*?$]$/.test(m[1])) return m[0];
+  }
+  return undefined;
+}
+
+/** The first policy variable the document uses, and the statement it is in. */
+function firstVariable(doc: PolicyDocument): { variable: string; statement: Statement } | undefined {
+  for (const st of doc.statements) {
+    const values: Array<LString | undefined> = [
+      ...(st.resource?.items ?? []),
+      ...(st.notResource?.items ?? []),
+      ...(st.action?.items ?? []),
+      ...(st.notAction?.items ?? []),
+      ...(st.condition?.entries.flatMap((e) => [e.key, ...e.values.items]) ?? []),
+      ...[st.principal, st.notPrincipal].flatMap((p) => p?.entries.flatMap((e) => e.values.items) ?? []),
+    ];
+    for (const v of values) {
+      const variable = policyVariable(v);
+      if (variable) return { variable, statement: st };
+    }
+  }
+  return undefined;
+}
+
+/** The whole document is an expression (`!If [...]`, `!Ref`): nothing about its shape can be told. */
+function opaque(doc: PolicyDocument): boolean {
+  const n = doc.node;
+  return n.type !== 'object' || (doc.unknown && !n.entries.some((e) => e.key === 'Statement' || e.key === 'statement'));
+}
+
+function isTerraformData(doc: PolicyDocument): boolean {
+  return doc.origin.format === 'terraform' && doc.origin.resourceType === 'aws_iam_policy_document';
+}
+
+/** Where to report something a document lacks: its `Statement` key, else its first key. */
+function documentAnchor(doc: PolicyDocument): Anchor {
+  const n = doc.node;
+  if (n.type === 'object') {
+    const e = n.entries.find((x) => x.key === 'Statement') ?? n.entries[0];
+    if (e) return { range: e.keyRange, path: [...doc.path, e.key] };
+  }
+  return doc;
+}
+
+/** Where to report something a statement lacks: its `Effect` key, else its first key. */
+function statementAnchor(st: Statement): Anchor {
+  return st.elements.find((e) => e.name === 'Effect') ?? st.elements[0] ?? st;
+}
+
+function element(st: Statement, name: string): StatementElement | undefined {
+  for (let i = st.elements.length - 1; i >= 0; i--) if (st.elements[i].name === name) return st.elements[i];
+  return undefined;
+}
+
+function describeChars(value: string): string {
+  const bad = [...new Set(value.replace(/[A-Za-z0-9]/g, ''))];
+  const shown = bad.slice(0, 4).map((c) => (c === ' ' ? 'a space' : `\`${c}\``));
+  if (shown.length === 1) return shown[0];
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+export default defineRule({
+  meta: {
+    id: 'policy-syntax',
+    description: 'A policy document must follow the IAM policy grammar: Version, Effect, Action, Principal and Resource where IAM requires them, and no unknown elements.',
+    defaultSeverity: 'error',
+    securitySeverity: 5.0,
+    fix: 'safe',
+    hasSuggestions: true,
+    tags: ['correctness'],
+    messages: {
+      missingVersion:
+        'The policy has no `Version`: IAM reads it in the outdated 2008-10-17 language, where policy variables such as `${aws:username}` are treated as literal text. Add `"Version": "2012-10-17"`.',
+      missingVersionVariables:
+        'The policy has no `Version`, so IAM reads it in the outdated 2008-10-17 language, where `{{variable}}` in the {{statement}} is literal text, not a policy variable: the statement never matches what it is meant to. Add `"Version": "2012-10-17"`.',
+      outdatedVersion:
+        '`Version` `2008-10-17` is the outdated policy language: policy variables such as `${aws:username}` are treated as literal text in it. Write `2012-10-17`.',
+      outdatedVersionVariables:
+        '`Version` `2008-10-17` is the outdated policy language, where `{{variable}}` in the {{statement}} is literal text, not a policy variable: the statement never matches what it is meant to. Write `2012-10-17`.',
+      invalidVersion:
+        '`Version` `{{value}}` is not a policy language version: IAM accepts only `2012-10-17` (and the outdated `2008-10-17`) and rejects the policy (MalformedPolicyDocument). Write `2012-10-17`.',
+      unknownTopLevel:
+        '`{{key}}` is not a policy element: a policy document holds only `Version`, `Id` and `Statement`, and IAM rejects it (MalformedPolicyDocument).{{didYouMean}}',
+      missingStatement: 'The policy has no `Statement`: IAM rejects a policy without statements (MalformedPolicyDocument). Add a `Statement` list.',
+      missingEffect: 'The {{statement}} has no `Effect`: IAM rejects it (MalformedPolicyDocument). Add `"Effect": "Allow"` or `"Effect": "Deny"`.',
+      invalidEffect:
+        '`Effect` `{{value}}` in the {{statement}} is neither `Allow` nor `Deny` (the values are case-sensitive): IAM rejects the policy (MalformedPolicyDocument). Write {{instead}}.',
+      missingAction:
+        'The {{statement}} has neither `Action` nor `NotAction`: IAM rejects it (MalformedPolicyDocument). List the actions the statement allows or denies in `Action`.',
+      bothActions:
+        'The {{statement}} has both `Action` and `NotAction`: a statement takes one or the other, and IAM rejects it (MalformedPolicyDocument). Keep one of them.',
+      bothResources:
+        'The {{statement}} has both `Resource` and `NotResource`: a statement takes one or the other, and IAM rejects it (MalformedPolicyDocument). Keep one of them.',
+      unknownElement:
+        '`{{key}}` in the {{statement}} is not a statement element: IAM rejects the policy (MalformedPolicyDocument), and nothing under `{{key}}` takes effect.{{didYouMean}}',
+      principalInIdentity:
+        '`{{key}}` in the {{statement}}: an identity policy applies to the user, group or role it is attached to and cannot name a principal, so IAM rejects it (MalformedPolicyDocument). Remove `{{key}}`, or move the statement into a trust or resource policy.',
+      resourceInTrust:
+        '`{{key}}` in the {{statement}}: a role trust policy governs who can assume the role itself and cannot name resources, so IAM rejects it ("Has prohibited field Resource"). Remove `{{key}}`.',
+      notPrincipalAllow:
+        '`NotPrincipal` with `"Effect": "Allow"` in the {{statement}} allows every principal except the ones listed: anyone in any AWS account, and anonymous callers where the service allows them. Name the principals you trust in `Principal` instead.',
+      missingPrincipal:
+        'The {{statement}} has no `Principal`: a statement of a {{kind}} must name {{who}}, and IAM rejects it ("Missing required field Principal"). Add a `Principal`.',
+      missingResource:
+        'The {{statement}} has neither `Resource` nor `NotResource`: IAM rejects an identity policy statement without one ("Missing required field Resource"). List the resources it applies to.',
+      invalidSid:
+        'Sid `{{value}}` in the {{statement}} contains {{chars}}: IAM accepts only letters and digits (A-Z, a-z, 0-9) in the Sid of identity and trust policies and rejects the policy (MalformedPolicyDocument). Write `{{suggestion}}`.',
+      invalidSidNoSuggestion:
+        'Sid `{{value}}` in the {{statement}} contains {{chars}}: IAM accepts only letters and digits (A-Z, a-z, 0-9) in the Sid of identity and trust policies and rejects the policy (MalformedPolicyDocument). Use a Sid of letters and digits only.',
+      duplicateSid:
+        'Sid `{{value}}` of statement #{{index}} is already the Sid of statement #{{first}}: Sids must be unique within a policy, and IAM rejects the policy (MalformedPolicyDocument). Give this statement another Sid.',
+    },
+  },
+  create(ctx) {
+    /** Unknown keys whose nearest valid name stands in for a missing element (no second finding for it). */
+    const renamedTo = (names: string[], valid: string[]) => new Set(names.filter((n) => !valid.includes(n)).map((n) => nearest(n, valid)));
+
+    function checkVersion(doc: PolicyDocument): void {
+      const tfData = isTerraformData(doc);
+      const n = doc.node;
+      if (n.type !== 'object' || opaque(doc)) return;
+      const hasVersionKey = n.entries.some((e) => e.key === (tfData ? 'version' : 'Version'));
+      if (!hasVersionKey) {
+        if (tfData) return; // Terraform writes 2012-10-17.
+        const used = firstVariable(doc);
+        if (used) {
+          ctx.report({ node: documentAnchor(doc), messageId: 'missingVersionVariables', data: { variable: used.variable, statement: statementName(used.statement) } });
+        } else {
+          ctx.report({ node: documentAnchor(doc), messageId: 'missingVersion', severity: 'warning' });
+        }
+        return;
+      }
+      const v = doc.version;
+      if (!isLiteral(v)) return;
+      if (v.value === CURRENT) return;
+      const edit = ctx.fixer.replaceValue(v, CURRENT);
+      const suggestions = edit ? [{ title: `Replace with \`${CURRENT}\``, applicability: 'unsafe' as const, edits: [edit] }] : undefined;
+      if (v.value === OUTDATED) {
+        const used = firstVariable(doc);
+        if (used) {
+          ctx.report({ node: v, messageId: 'outdatedVersionVariables', data: { variable: used.variable, statement: statementName(used.statement) }, suggestions });
+        } else {
+          ctx.report({ node: v, messageId: 'outdatedVersion', severity: 'warning', suggestions });
+        }
+        return;
+      }
+      ctx.report({ node: v, messageId: 'invalidVersion', data: { value: v.value }, suggestions });
+    }
+
+    function checkTopLevel(doc: PolicyDocument): void {
+      const n = doc.node;
+      if (n.type !== 'object') return;
+      const keys = n.entries.map((e) => e.key);
+      for (const e of n.entries) {
+        if (TOP_LEVEL.includes(e.key)) continue;
+        const near = nearest(e.key, TOP_LEVEL);
+        const target = near && !keys.includes(near) ? near : undefined;
+        const edit = target ? ctx.fixer.replaceValue({ value: e.key, range: e.keyRange, path: [...doc.path, e.key], node: n }, target) : undefined;
+        ctx.report({
+          node: { range: e.keyRange, path: [...doc.path, e.key] },
+          messageId: 'unknownTopLevel',
+          data: { key: e.key, didYouMean: near ? ` Did you mean \`${near}\`?` : '' },
+          suggestions: edit && target ? [{ title: `Rename to \`${target}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
+        });
+      }
+      if (!keys.includes('Statement') && !renamedTo(keys, TOP_LEVEL).has('Statement')) {
+        ctx.report({ node: documentAnchor(doc), messageId: 'missingStatement' });
+      }
+    }
+
+    function checkSids(doc: PolicyDocument): void {
+      const first = new Map<string, Statement>();
+      const identityOrTrust = doc.kind === 'identity' || doc.kind === 'trust';
+      const sids = new Set(doc.statements.flatMap((s) => (isLiteral(s.sid) ? [s.sid.value] : [])));
+      for (const st of doc.statements) {
+        const sid = st.sid;
+        if (st.unknown || !isLiteral(sid) || sid.value === '') continue;
+        const earlier = first.get(sid.value);
+        if (earlier) {
+          ctx.report({ node: sid, messageId: 'duplicateSid', data: { value: sid.value, index: st.index + 1, first: earlier.index + 1 } });
+          continue;
+        }
+        first.set(sid.value, st);
+        if (!identityOrTrust || /^[A-Za-z0-9]*$/.test(sid.value)) continue;
+        const stripped = sid.value.replace(/[^A-Za-z0-9]/g, '');
+        // The Sid is the offending value: name the statement by its position.
+        const data = { value: sid.value, statement: `statement #${st.index + 1}`, chars: describeChars(sid.value), suggestion: stripped };
+        if (stripped === '' || sids.has(stripped)) {
+          ctx.report({ node: sid, messageId: 'invalidSidNoSuggestion', data });
+          continue;
+        }
+        const edit = ctx.fixer.replaceValue(sid, stripped);
+        // A Sid only names the statement: removing the characters changes no access.
+        ctx.report({ node: sid, messageId: 'invalidSid', data, fix: edit ? { title: `Rename the Sid to \`${stripped}\``, applicability: 'safe', edits: [edit] } : undefined });
+      }
+    }
+
+    return {
+      PolicyDocument(doc) {
+        const tfData = isTerraformData(doc);
+        if (opaque(doc)) return;
+        checkVersion(doc);
+        if (!tfData) checkTopLevel(doc);
+        checkSids(doc);
+      },
+      Statement(st, doc) {
+        if (st.unknown) return;
+        const tfData = isTerraformData(doc);
+        const name = statementName(st);
+        const names = st.elements.map((e) => e.name);
+        // An unknown key that is a misspelt element (`Conditions`) is reported as such, once.
+        const standIns = tfData ? new Set<string | undefined>() : renamedTo(names, ELEMENTS);
+        const present = (el: string) => names.includes(el) || standIns.has(el);
+
+        if (!tfData) {
+          for (const el of st.elements) {
+            if (ELEMENTS.includes(el.name)) continue;
+            const near = nearest(el.name, ELEMENTS);
+            const target = near && !names.includes(near) ? near : undefined;
+            const edit = target ? ctx.fixer.replaceValue({ value: el.name, range: el.range, path: el.path, node: st.node }, target) : undefined;
+            ctx.report({
+              node: el,
+              messageId: 'unknownElement',
+              data: { key: el.name, statement: name, didYouMean: near ? ` Did you mean \`${near}\`?` : '' },
+              suggestions: edit && target ? [{ title: `Rename to \`${target}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
+            });
+          }
+        }
+
+        // Effect: Terraform defaults it to Allow, but a value it is given must still be right.
+        if (!st.effect) {
+          if (!present('Effect')) ctx.report({ node: statementAnchor(st), messageId: 'missingEffect', data: { statement: name } });
+        } else if (isLiteral(st.effect) && st.effect.value !== 'Allow' && st.effect.value !== 'Deny') {
+          const near = nearest(st.effect.value, ['Allow', 'Deny']);
+          const edit = near ? ctx.fixer.replaceValue(st.effect, near) : undefined;
+          ctx.report({
+            node: st.effect,
+            messageId: 'invalidEffect',
+            data: { value: st.effect.value, statement: name, instead: near ? `\`${near}\`` : '`Allow` or `Deny`' },
+            suggestions: edit && near ? [{ title: `Replace with \`${near}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
+          });
+        }
+
+        if (!st.action && !st.notAction) {
+          if (!present('Action') && !present('NotAction')) ctx.report({ node: statementAnchor(st), messageId: 'missingAction', data: { statement: name } });
+        } else if (st.action && st.notAction) {
+          ctx.report({ node: element(st, 'NotAction') ?? st, messageId: 'bothActions', data: { statement: name } });
+        }
+        if (st.resource && st.notResource) {
+          ctx.report({ node: element(st, 'NotResource') ?? st, messageId: 'bothResources', data: { statement: name } });
+        }
+
+        if (doc.kind === 'identity') {
+          for (const key of ['Principal', 'NotPrincipal']) {
+            const el = element(st, key);
+            if (el) ctx.report({ node: el, messageId: 'principalInIdentity', data: { key: tfData ? originalKey(el) : key, statement: name } });
+          }
+          if (!st.resource && !st.notResource && !present('Resource') && !present('NotResource')) {
+            ctx.report({ node: statementAnchor(st), messageId: 'missingResource', data: { statement: name } });
+          }
+          return;
+        }
+        if (doc.kind === 'trust') {
+          for (const key of ['Resource', 'NotResource']) {
+            const el = element(st, key);
+            if (el) ctx.report({ node: el, messageId: 'resourceInTrust', data: { key: tfData ? originalKey(el) : key, statement: name } });
+          }
+        }
+        if (st.notPrincipal && isAllow(st)) {
+          const el = element(st, 'NotPrincipal');
+          if (el) ctx.report({ node: el, messageId: 'notPrincipalAllow', data: { statement: name } });
+        }
+        if (isAllow(st) && !st.principal && !st.notPrincipal && !present('Principal') && !present('NotPrincipal')) {
+          ctx.report({
+            node: statementAnchor(st),
+            messageId: 'missingPrincipal',
+            data: {
+              statement: name,
+              kind: doc.kind === 'trust' ? 'role trust policy' : 'resource policy',
+              who: doc.kind === 'trust' ? 'who can assume the role' : 'who gets access',
+            },
+          });
+        }
+      },
+    };
+  },
+});
+
+/** The key as written in a Terraform data source (`principals`), from the element's path. */
+function originalKey(el: StatementElement): string {
+  const last = el.path[el.path.length - 1];
+  return typeof last === 'string' ? last : el.name;
+}

@@ -1,0 +1,150 @@
+import {
+  defineRule,
+  fillHoles,
+  isAllow,
+  isLiteral,
+  parseOperator,
+  statementName,
+  wildcardRegExp,
+  type ConditionEntry,
+  type LString,
+  type PolicyDocument,
+  type Statement,
+} from '../src/rule-kit/index.js';
+
+/** Global keys whose positive match limits who the caller (or the calling service's source) can be. */
+const CALLER_KEYS = new Set(
+  [
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+    'aws:PrincipalAccount',
+    'aws:PrincipalArn',
+    'aws:SourceArn',
+    'aws:SourceAccount',
+    'aws:SourceOwner',
+    'aws:SourceOrgID',
+    'aws:SourceOrgPaths',
+    'aws:SourceVpc',
+    'aws:SourceVpce',
+    'aws:SourceIp',
+    'aws:VpcSourceIp',
+    'aws:userid',
+    'aws:username',
+    'aws:PrincipalServiceName',
+    'aws:PrincipalServiceNamesList',
+    'aws:CalledVia',
+    'aws:CalledViaFirst',
+    'aws:CalledViaLast',
+    // KMS key policies: AWS's documented pattern for `"AWS": "*"` limited to one account's callers.
+    'kms:CallerAccount',
+  ].map((k) => k.toLowerCase()),
+);
+/** Only meaningful in a role trust policy: the external id the caller must pass to AssumeRole. */
+const TRUST_KEYS = new Set(['sts:externalid']);
+const IP_KEYS = new Set(['aws:sourceip', 'aws:vpcsourceip']);
+const ARN_KEYS = new Set(['aws:principalarn', 'aws:sourcearn']);
+
+const ASSUME_ROLE = 'sts:AssumeRole';
+
+const allWild = (s: string) => /^[*?]*$/.test(s);
+
+/** Does this one condition value pin the caller down, or could anyone match it? */
+function restrictingValue(key: string, v: LString): boolean {
+  if (v.unknown) return false;
+  // A placeholder (`${AWS::AccountId}`) stands for one specific value.
+  const text = fillHoles(v, 'x').trim();
+  if (allWild(text)) return false;
+  if (IP_KEYS.has(key)) return !/^(0\.0\.0\.0\/0|::\/0|::0\/0)$/.test(text);
+  if (ARN_KEYS.has(key)) {
+    const parts = text.split(':');
+    if (parts.length >= 6) {
+      // `arn:aws:iam::*:role/x`: any account can create such a role.
+      if (/[*?]/.test(parts[4])) return false;
+      if (parts[4] === '' && allWild(parts.slice(5).join(':'))) return false;
+    }
+  }
+  return true;
+}
+
+function restricts(entry: ConditionEntry, kind: PolicyDocument['kind']): boolean {
+  const key = entry.key.value.toLowerCase();
+  if (!isLiteral(entry.key) || !(CALLER_KEYS.has(key) || (kind === 'trust' && TRUST_KEYS.has(key)))) return false;
+  const op = parseOperator(entry.operator.value);
+  // `...IfExists` and `ForAllValues:` pass when the key is absent (anonymous and service callers).
+  if (!op.valid || op.negated || op.ifExists || op.qualifier === 'ForAllValues') return false;
+  const stringLike = /^(String|Arn)/.test(op.base);
+  const ip = op.base === 'IpAddress' && IP_KEYS.has(key);
+  if (!stringLike && !ip) return false;
+  if (entry.values.unknown || entry.values.items.length === 0) return false;
+  return entry.values.items.every((v) => restrictingValue(key, v));
+}
+
+/** The `*` values that open the statement to every principal. */
+function wildcards(st: Statement): LString[] {
+  const p = st.principal;
+  if (!p) return [];
+  const out: LString[] = [];
+  if (p.wildcard && isLiteral(p.wildcard) && p.wildcard.value === '*') out.push(p.wildcard);
+  for (const e of p.entries) {
+    if (e.type.value !== 'AWS') continue;
+    for (const v of e.values.items) if (isLiteral(v) && v.value === '*') out.push(v);
+  }
+  return out;
+}
+
+/** Does the statement allow sts:AssumeRole? Undefined when its actions cannot be seen. */
+function allowsAssumeRole(st: Statement): boolean | undefined {
+  const list = st.action ?? st.notAction;
+  if (!list || (st.action && st.notAction)) return undefined;
+  if (list.unknown || list.items.some((a) => !isLiteral(a))) return undefined;
+  const hit = list.items.some((a) => wildcardRegExp(a.value).test(ASSUME_ROLE));
+  return st.action ? hit : !hit;
+}
+
+function describeActions(st: Statement): string {
+  const list = st.action ?? st.notAction;
+  if (!list || list.unknown || list.items.some((a) => !isLiteral(a)) || list.items.length === 0) return 'its actions';
+  const shown = list.items.slice(0, 3).map((a) => `\`${a.value}\``);
+  const more = list.items.length > 3 ? ` and ${list.items.length - 3} more` : '';
+  return st.action ? `${shown.join(', ')}${more}` : `every action except ${shown.join(', ')}${more}`;
+}
+
+export default defineRule({
+  meta: {
+    id: 'wildcard-principal',
+    description: 'A trust or resource policy must not allow every AWS principal (`"Principal": "*"`) without a condition that limits the caller.',
+    defaultSeverity: 'error',
+    securitySeverity: 9.5,
+    fix: 'none',
+    hasSuggestions: false,
+    tags: ['trust-policy', 'resource-policy', 'security'],
+    messages: {
+      trust:
+        'The {{statement}} trusts `{{principal}}` with sts:AssumeRole and no condition that limits the caller: anyone in any AWS account can assume this role and use its permissions. Name the principal you trust instead (an account or role ARN such as `arn:aws:iam::111122223333:role/deployer`), or keep `*` only with a condition on `aws:PrincipalOrgID` or `aws:PrincipalArn`.',
+      resource:
+        'The {{statement}} grants {{actions}} to `{{principal}}` with no condition that limits the caller: anyone in any AWS account (and anonymous callers, where the service allows them) can act on this resource. Name the principal you trust instead (an account or role ARN such as `arn:aws:iam::111122223333:role/app`), or add a condition on `aws:PrincipalOrgID` or `aws:SourceAccount`.',
+    },
+  },
+  create(ctx) {
+    return {
+      Statement(st, doc) {
+        if (st.unknown || !isAllow(st) || (doc.kind !== 'trust' && doc.kind !== 'resource')) return;
+        const stars = wildcards(st);
+        if (stars.length === 0) return;
+        if (st.condition) {
+          if (st.condition.unknown) return;
+          if (st.condition.entries.some((e) => restricts(e, doc.kind))) return;
+        }
+        if (doc.kind === 'trust' && allowsAssumeRole(st) !== true) return;
+        for (const star of stars) {
+          const principal = star === st.principal?.wildcard ? '*' : 'AWS: *';
+          ctx.report({
+            node: star,
+            messageId: doc.kind === 'trust' ? 'trust' : 'resource',
+            data: { statement: statementName(st), principal, actions: describeActions(st) },
+          });
+        }
+      },
+    };
+  },
+});
