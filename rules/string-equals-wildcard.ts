@@ -52,8 +52,8 @@ export default defineRule<MessageIds>({
     description: 'A `*` or `?` under a `StringEquals`-family operator is matched literally: use `StringLike` for patterns.',
     defaultSeverity: 'warning',
     securitySeverity: 4.0,
-    fix: 'none',
-    hasSuggestions: true,
+    fix: 'unsafe',
+    hasSuggestions: false,
     tags: ['correctness', 'security'],
     messages: {
       literal:
@@ -85,7 +85,7 @@ export default defineRule<MessageIds>({
                 : true;
             // Renaming the operator to one the condition already has would make a duplicate key.
             const edit = names.has(like) ? undefined : ctx.fixer.replaceValue(operator, like);
-            const suggestions: Fix[] | undefined = edit ? [{ title: `Change the operator to \`${like}\``, applicability: 'unsafe', edits: [edit] }] : undefined;
+            const fix: Fix | undefined = edit ? { title: `Change the operator to \`${like}\``, applicability: 'unsafe', edits: [edit] } : undefined;
             ctx.report({
               node: v,
               messageId: 'literal',
@@ -99,7 +99,7 @@ export default defineRule<MessageIds>({
                 like,
                 caseNote: ignoreCase ? ' (there is no case-insensitive `Like` operator: the comparison then becomes case-sensitive)' : '',
               },
-              suggestions,
+              fix,
             });
           });
         }

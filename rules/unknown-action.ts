@@ -6,8 +6,8 @@ export default defineRule({
     description: 'Every action must exist in the IAM catalogue, and every action wildcard must match at least one action.',
     defaultSeverity: 'error',
     securitySeverity: 4.0,
-    fix: 'none',
-    hasSuggestions: true,
+    fix: 'unsafe',
+    hasSuggestions: false,
     tags: ['correctness'],
     messages: {
       notAction: '`{{value}}` is not an action: IAM actions are written `service:Action` (for example `sts:AssumeRoleWithWebIdentity`).',
@@ -38,7 +38,7 @@ export default defineRule({
             node: action,
             messageId: 'unknownService',
             data: { value, service, didYouMean: near ? ` Did you mean \`${near}\`?` : '' },
-            suggestions: edit && replacement ? [{ title: `Replace with \`${replacement}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
+            fix: edit && replacement ? { title: `Replace with \`${replacement}\``, applicability: 'unsafe', edits: [edit] } : undefined,
           });
           return;
         }
@@ -54,7 +54,7 @@ export default defineRule({
           node: action,
           messageId: 'unknownAction',
           data: { value, service, didYouMean: replacement ? ` Did you mean \`${replacement}\`?` : '' },
-          suggestions: edit && replacement ? [{ title: `Replace with \`${replacement}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
+          fix: edit && replacement ? { title: `Replace with \`${replacement}\``, applicability: 'unsafe', edits: [edit] } : undefined,
         });
       },
     };

@@ -59,8 +59,8 @@ export default defineRule({
     description: 'Condition operators must be spelled exactly as IAM defines them; anything else makes IAM reject the policy.',
     defaultSeverity: 'error',
     securitySeverity: 3.0,
-    fix: 'none',
-    hasSuggestions: true,
+    fix: 'unsafe',
+    hasSuggestions: false,
     tags: ['correctness'],
     messages: {
       unknown:
@@ -90,19 +90,19 @@ export default defineRule({
             !!replacement &&
             entries.some((e) => e.operator !== operator && e.operator.value === replacement && e.operator.path[e.operator.path.length - 1] === replacement && parent(e.operator) === parent(operator));
           const edit = replacement && !clash ? ctx.fixer.replaceValue(operator, replacement) : undefined;
-          const suggestions: Fix[] | undefined = edit ? [{ title: `Replace with \`${replacement}\``, applicability: 'unsafe', edits: [edit] }] : undefined;
+          const fix: Fix | undefined = edit ? { title: `Replace with \`${replacement}\``, applicability: 'unsafe', edits: [edit] } : undefined;
           const statement = statementName(st);
           if (isNullWithModifier(text)) {
-            ctx.report({ node: operator, messageId: 'nullModifier', data: { operator: text, statement }, suggestions });
+            ctx.report({ node: operator, messageId: 'nullModifier', data: { operator: text, statement }, fix });
           } else if (replacement && replacement.toLowerCase() === text.trim().toLowerCase() && replacement !== text.trim()) {
-            ctx.report({ node: operator, messageId: 'wrongCase', data: { operator: text, statement, replacement }, suggestions });
+            ctx.report({ node: operator, messageId: 'wrongCase', data: { operator: text, statement, replacement }, fix });
           } else {
             const didYouMean = replacement
               ? clash
                 ? ` Did you mean \`${replacement}\`? The block already has \`${replacement}\`: move these keys into it.`
                 : ` Did you mean \`${replacement}\`?`
               : '';
-            ctx.report({ node: operator, messageId: 'unknown', data: { operator: text, statement, didYouMean }, suggestions });
+            ctx.report({ node: operator, messageId: 'unknown', data: { operator: text, statement, didYouMean }, fix });
           }
         }
       },

@@ -115,31 +115,31 @@ ruleCases({ describe, it, expect }, RULE, {
   ],
 });
 
-describe('string-equals-wildcard: suggestions', () => {
+describe('string-equals-wildcard: fixes', () => {
   it('renames the operator key in JSON', () => {
     const w = wrap(github('StringEquals', 'repo:octo-org/*'), 'policy-json');
     const [d] = lint(w.path, w.text, [RULE]);
     const start = w.text.indexOf('"StringEquals"');
-    expect(d.suggestions).toEqual([{ title: 'Change the operator to `StringLike`', applicability: 'unsafe', edits: [{ start, end: start + '"StringEquals"'.length, text: '"StringLike"' }] }]);
-    expect(d.fix).toBeUndefined();
+    expect(d.fix).toEqual({ title: 'Change the operator to `StringLike`', applicability: 'unsafe', edits: [{ start, end: start + '"StringEquals"'.length, text: '"StringLike"' }] });
+    expect(d.suggestions).toBeUndefined();
   });
 
   it('renames a YAML key, the test of a data source condition, and an operator inside a JSON string', () => {
     const policy = github('StringEqualsIfExists', 'repo:octo-org/*');
     const yaml = wrap(policy, 'cfn-yaml');
     const [y] = lint(yaml.path, yaml.text, [RULE]);
-    expect(yaml.text.slice(y.suggestions![0].edits[0].start, y.suggestions![0].edits[0].end)).toBe('StringEqualsIfExists');
-    expect(y.suggestions![0].edits[0].text).toBe('StringLikeIfExists');
+    expect(yaml.text.slice(y.fix!.edits[0].start, y.fix!.edits[0].end)).toBe('StringEqualsIfExists');
+    expect(y.fix!.edits[0].text).toBe('StringLikeIfExists');
     const data = wrap(policy, 'tf-data');
     const [t] = lint(data.path, data.text, [RULE]);
-    const dataEdit = t.suggestions![0].edits[0];
+    const dataEdit = t.fix!.edits[0];
     // In the data source each key has its own `test`: only the subject's is renamed.
     expect(dataEdit.start).toBe(data.text.lastIndexOf('"StringEqualsIfExists"'));
     expect(dataEdit.text).toBe('"StringLikeIfExists"');
     const str = wrap(policy, 'plan');
     const [s] = lint(str.path, str.text, [RULE]);
-    expect(str.text.slice(s.suggestions![0].edits[0].start, s.suggestions![0].edits[0].end)).toBe('\\"StringEqualsIfExists\\"');
-    expect(s.suggestions![0].edits[0].text).toBe('\\"StringLikeIfExists\\"');
+    expect(str.text.slice(s.fix!.edits[0].start, s.fix!.edits[0].end)).toBe('\\"StringEqualsIfExists\\"');
+    expect(s.fix!.edits[0].text).toBe('\\"StringLikeIfExists\\"');
   });
 
   it('offers no rename when the condition already has the Like operator', () => {
@@ -153,7 +153,7 @@ describe('string-equals-wildcard: suggestions', () => {
     const [d, ...rest] = lint(w.path, w.text, [RULE]);
     expect(rest).toEqual([]);
     expect(d.message).toMatch(/^`prod-\*` under `StringEquals`/);
-    expect(d.suggestions).toBeUndefined();
+    expect(d.fix).toBeUndefined();
   });
 });
 

@@ -40,20 +40,19 @@ ruleCases({ describe, it, expect }, RULE, {
   ],
 });
 
-describe('unknown-action: suggestions', () => {
-  it('offers the nearest action as an unsafe suggestion, written in the file syntax', () => {
+describe('unknown-action: fixes', () => {
+  it('offers the nearest action as an unsafe fix, written in the file syntax', () => {
     const text = '{"Statement":[{"Effect":"Allow","Action":"s3:GetObjet","Resource":"*"}]}';
     const [d] = lint('p.json', text, [RULE]);
-    expect(d.suggestions).toEqual([
-      { title: 'Replace with `s3:GetObject`', applicability: 'unsafe', edits: [{ start: 41, end: 54, text: '"s3:GetObject"' }] },
-    ]);
+    expect(d.fix).toEqual({ title: 'Replace with `s3:GetObject`', applicability: 'unsafe', edits: [{ start: 41, end: 54, text: '"s3:GetObject"' }] });
+    expect(d.suggestions).toBeUndefined();
   });
 
   it('escapes the suggestion for a policy inside a Terraform JSON string', () => {
     const tf = { resource: { aws_iam_policy: { p: { policy: JSON.stringify(identity('s3:GetObjet')) } } } };
     const text = JSON.stringify(tf);
     const [d] = lint('main.tf.json', text, [RULE]);
-    const edit = d.suggestions![0].edits[0];
+    const edit = d.fix!.edits[0];
     expect(text.slice(edit.start, edit.end)).toBe('\\"s3:GetObjet\\"');
     expect(edit.text).toBe('\\"s3:GetObject\\"');
   });
@@ -62,7 +61,7 @@ describe('unknown-action: suggestions', () => {
     const text = 'Statement:\n  - Effect: Allow\n    Action: [ s3:GetObjet ]\n    Resource: "*"\n';
     const [d] = lint('p.yaml', text, [RULE]);
     expect(located(d)).toEqual({ ruleId: RULE, line: 3, column: 15, endLine: 3, endColumn: 26 });
-    expect(d.suggestions![0].edits).toEqual([{ start: 43, end: 54, text: 's3:GetObject' }]);
+    expect(d.fix!.edits).toEqual([{ start: 43, end: 54, text: 's3:GetObject' }]);
   });
 
   it('says nothing about an action the template does not determine', () => {

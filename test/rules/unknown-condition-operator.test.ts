@@ -124,19 +124,19 @@ ruleCases({ describe, it, expect }, RULE, {
 });
 
 /** Applies a finding's first suggestion to the text. */
-function applySuggestion(text: string, d: { suggestions?: Array<{ edits: Array<{ start: number; end: number; text: string }> }> }): string {
-  const edits = [...(d.suggestions?.[0]?.edits ?? [])].sort((a, b) => b.start - a.start);
+function applySuggestion(text: string, d: { fix?: { edits: Array<{ start: number; end: number; text: string }> } }): string {
+  const edits = [...(d.fix?.edits ?? [])].sort((a, b) => b.start - a.start);
   return edits.reduce((t, e) => t.slice(0, e.start) + e.text + t.slice(e.end), text);
 }
 
-describe('unknown-condition-operator: suggestions', () => {
-  it('renames the operator key in JSON, as an unsafe suggestion', () => {
+describe('unknown-condition-operator: fixes', () => {
+  it('renames the operator key in JSON, as an unsafe fix', () => {
     const text = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEqual":{"aws:PrincipalTag/team":"data"}}}]}';
     const [d] = lint('p.json', text, [RULE]);
-    expect(d.fix).toBeUndefined();
+    expect(d.suggestions).toBeUndefined();
     const start = text.indexOf('"StringEqual"');
     expect(start).toBe(107);
-    expect(d.suggestions).toEqual([{ title: 'Replace with `StringEquals`', applicability: 'unsafe', edits: [{ start, end: start + 13, text: '"StringEquals"' }] }]);
+    expect(d.fix).toEqual({ title: 'Replace with `StringEquals`', applicability: 'unsafe', edits: [{ start, end: start + 13, text: '"StringEquals"' }] });
     const fixed = applySuggestion(text, d);
     expect(fixed).toContain('"Condition":{"StringEquals":{"aws:PrincipalTag/team":"data"}}');
     expect(lint('p.json', fixed, [RULE])).toEqual([]);
@@ -159,8 +159,8 @@ Statement:
       { ruleId: RULE, line: 7, column: 7, endLine: 7, endColumn: 30 },
       { ruleId: RULE, line: 9, column: 7, endLine: 9, endColumn: 19 },
     ]);
-    expect(diags[0].suggestions![0].edits[0].text).toBe('ForAnyValue:StringLike');
-    expect(diags[1].suggestions![0].edits[0].text).toBe("'StringLike'");
+    expect(diags[0].fix!.edits[0].text).toBe('ForAnyValue:StringLike');
+    expect(diags[1].fix!.edits[0].text).toBe("'StringLike'");
     const fixed = applySuggestion(applySuggestion(text, diags[1]), diags[0]);
     expect(fixed).toContain("      ForAnyValue:StringLike:\n        aws:TagKeys: team\n      'StringLike':\n");
     expect(lint('p.yaml', fixed, [RULE])).toEqual([]);
@@ -169,7 +169,7 @@ Statement:
   it('escapes the suggestion inside a Terraform JSON string', () => {
     const w = wrap(github({ StringEqual: AUD, StringLike: SUB }), 'tf-string');
     const [d] = lint(w.path, w.text, [RULE]);
-    const edit = d.suggestions![0].edits[0];
+    const edit = d.fix!.edits[0];
     expect(w.text.slice(edit.start, edit.end)).toBe('\\"StringEqual\\"');
     expect(edit.text).toBe('\\"StringEquals\\"');
   });
@@ -177,7 +177,7 @@ Statement:
   it('renames the `test` value of a Terraform data source', () => {
     const w = wrap(github({ StringLikeIfExist: SUB, StringEquals: AUD }), 'tf-data');
     const [d] = lint(w.path, w.text, [RULE]);
-    const edit = d.suggestions![0].edits[0];
+    const edit = d.fix!.edits[0];
     expect(w.text.slice(edit.start, edit.end)).toBe('"StringLikeIfExist"');
     expect(edit.text).toBe('"StringLikeIfExists"');
   });
@@ -188,18 +188,18 @@ Statement:
       const w = wrap(policy, format);
       const [d] = lint(w.path, w.text, [RULE]);
       expect(d.message).toMatch(/Write `StringEquals`\.$/);
-      expect(d.suggestions).toBeUndefined();
+      expect(d.fix).toBeUndefined();
     }
     // In a data source each condition block has its own `test`: renaming it is fine.
     const w = wrap(policy, 'tf-data');
-    expect(lint(w.path, w.text, [RULE])[0].suggestions).toHaveLength(1);
+    expect(lint(w.path, w.text, [RULE])[0].fix).toBeDefined();
   });
 
   it('names the existing block when a misspelling would merge into it', () => {
     const text = JSON.stringify(github({ StringEquals: AUD, StringEqual: SUB }));
     const [d] = lint('p.json', text, [RULE]);
     expect(d.message).toMatch(/Did you mean `StringEquals`\? The block already has `StringEquals`: move these keys into it\.$/);
-    expect(d.suggestions).toBeUndefined();
+    expect(d.fix).toBeUndefined();
   });
 });
 
@@ -228,7 +228,7 @@ Resources:
   it('finds the operator inside a !Sub JSON string at its exact place', () => {
     const diags = lint('template.yaml', subTemplate('StringEqual'), [RULE]);
     expect(diags.map(located)).toEqual([{ ruleId: RULE, line: 15, column: 15, endLine: 15, endColumn: 28 }]);
-    expect(diags[0].suggestions![0].edits[0].text).toBe('"StringEquals"');
+    expect(diags[0].fix!.edits[0].text).toBe('"StringEquals"');
   });
 
   // Shared-code bug (src/model/build.ts toCondition): an operator key is never resolved, so
@@ -274,6 +274,6 @@ describe('unknown-condition-operator: fixture', () => {
       '32:15 ForAnyValues:StringLike',
       '48:19 StringLikeIfExist',
     ]);
-    expect(diags.map((d) => d.suggestions![0].edits[0].text)).toEqual(['ForAnyValue:StringLike', 'StringLikeIfExists']);
+    expect(diags.map((d) => d.fix!.edits[0].text)).toEqual(['ForAnyValue:StringLike', 'StringLikeIfExists']);
   });
 });
