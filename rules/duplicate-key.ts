@@ -73,7 +73,7 @@ export default defineRule({
     defaultSeverity: 'error',
     securitySeverity: 7.0,
     fix: 'none',
-    hasSuggestions: false,
+    hasSuggestions: true,
     tags: ['correctness', 'security'],
     messages: {
       conditionOperator:
@@ -114,6 +114,9 @@ export default defineRule({
                 node: { range: kept.keyRange, path: [...path, key] },
               },
             ];
+            // One suggestion for the whole set: merge every dropped block into the kept one.
+            const merge = mode === 'iam' && ownKey === 'Condition' ? ctx.fixer.mergeEntries(node, entries.slice(0, -1), kept) : undefined;
+            const suggestions = merge ? [{ title: `Merge the ${entries.length} \`${key}\` blocks into one`, applicability: 'unsafe' as const, edits: merge }] : undefined;
             for (const dropped of entries.slice(0, -1)) {
               const at = { range: dropped.keyRange, path: [...path, key] };
               if (mode !== 'iam') {
@@ -124,6 +127,7 @@ export default defineRule({
                   messageId: 'conditionOperator',
                   data: { key, keys: conditionKeys(dropped.value), limit: doc.kind === 'trust' ? 'who can assume the role' : 'when the statement applies' },
                   related,
+                  suggestions,
                 });
               } else {
                 ctx.report({ node: at, messageId: 'duplicate', data: { key, value: describe(dropped.value) }, related });

@@ -10,7 +10,7 @@ import { formatPath, type LString, type OidcProviderDefinition, type PolicyDocum
 import { parseFederated } from '../iam/providers.js';
 import { parseOperator } from '../iam/conditions.js';
 import { wildcardRegExp } from '../iam/actions.js';
-import { addCondition, replaceString } from '../fixes/writer.js';
+import { addCondition, mergeEntries, replaceString } from '../fixes/writer.js';
 import type { Listeners, Locatable, ReportDescriptor, RuleContext, RuleModule, WebIdentityStatement } from '../rule-kit/index.js';
 import { docsUrl, type Diagnostic, type Severity } from './diagnostic.js';
 import type { RuleConfig, Settings } from './config.js';
@@ -149,6 +149,7 @@ export function runRules(file: SourceFile, documents: PolicyDocument[], rules: E
       fixer: {
         replaceValue: (value: LString, text: string) => replaceString(value.node, value.range, text),
         addCondition: (doc, st, operator, key, value) => addCondition(file.text, doc, st, operator, key, value),
+        mergeEntries: (object, dropped, kept) => mergeEntries(file.text, object, dropped, kept),
       },
       settings: run.settings,
       oidcProviders: run.oidcProviders,

@@ -189,3 +189,68 @@ export function addCondition(text: string, doc: PolicyDocument, st: Statement, o
   if (existing) return existing.value.type === 'object' ? insertProperty(text, existing.value, key, value) : undefined;
   return insertProperty(text, cond, operator, { [key]: value });
 }
+
+/** The plain data of a node (strings, numbers, booleans, lists and maps of them), or undefined for tags. */
+function plainData(node: Node): InsertValue | undefined {
+  if (node.type === 'scalar') {
+    if (node.tagRange || node.value === null) return undefined;
+    return node.value;
+  }
+  if (node.type === 'array') {
+    const items = node.items.map(plainData);
+    return items.every((i) => i !== undefined) ? (items as InsertValue[]) : undefined;
+  }
+  if (node.tagRange) return undefined;
+  const out: { [k: string]: InsertValue } = {};
+  for (const e of node.entries) {
+    const v = plainData(e.value);
+    if (v === undefined || e.key in out) return undefined;
+    out[e.key] = v;
+  }
+  return out;
+}
+
+type EntryOf<N> = N extends { type: 'object'; entries: Array<infer E> } ? E : never;
+export type ObjectEntry = EntryOf<Node>;
+
+/**
+ * Edits that merge repeated keys of an object into the last one (the one JSON parsers and IAM keep):
+ * the members of each dropped block move into the kept block, and the dropped keys are removed.
+ * Undefined when the blocks share a key, or hold values that cannot be rewritten as plain data.
+ */
+export function mergeEntries(text: string, node: Node, dropped: ObjectEntry[], kept: ObjectEntry): Edit[] | undefined {
+  if (node.type !== 'object') return undefined;
+  const merged: { [k: string]: InsertValue } = {};
+  for (const e of [...dropped, kept]) {
+    const v = plainData(e.value);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    for (const [k, x] of Object.entries(v)) {
+      if (k in merged) return undefined;
+      merged[k] = x;
+    }
+  }
+  const eol = lineEnding(text);
+  let body = jsonText(merged, '', '', eol, false);
+  for (const enc of kept.value.encoders ?? []) body = enc(body);
+  const blockYaml = isYaml(node) && text[node.range.start] !== '{';
+  // In a YAML block map the merged block goes right after the key's colon, as a flow map.
+  const colon = blockYaml ? text.indexOf(':', kept.keyRange.end) : -1;
+  const edits: Edit[] =
+    colon >= 0 && colon < kept.value.range.start
+      ? [{ start: colon + 1, end: kept.value.range.end, text: ' ' + body }]
+      : [{ start: kept.value.range.start, end: kept.value.range.end, text: body }];
+  const lineStart = (o: number) => {
+    let s = o;
+    while (s > 0 && text[s - 1] !== '\n' && text[s - 1] !== '\r') s--;
+    return s;
+  };
+  for (const d of dropped) {
+    const i = node.entries.indexOf(d);
+    const next = node.entries[i + 1];
+    if (i < 0 || !next) return undefined;
+    const start = blockYaml ? lineStart(d.keyRange.start) : d.keyRange.start;
+    const end = blockYaml ? lineStart(next.keyRange.start) : next.keyRange.start;
+    edits.push({ start, end, text: '' });
+  }
+  return edits.sort((a, b) => a.start - b.start);
+}

@@ -6,6 +6,7 @@ import type { Applicability, Edit, Fix, Severity } from '../engine/diagnostic.js
 import type { SourceFile, Range } from '../parsers/source.js';
 import type { ConditionEntry, LString, OidcProviderDefinition, Path, PolicyDocument, Statement, ValueList } from '../model/types.js';
 import type { Settings } from '../engine/config.js';
+import type { ObjectEntry } from '../fixes/writer.js';
 import type { FederatedPrincipal } from '../iam/providers.js';
 import type { ParsedOperator } from '../iam/conditions.js';
 
@@ -120,6 +121,11 @@ export interface Fixer {
    * `condition` block. Undefined where the condition cannot be written safely (an intrinsic).
    */
   addCondition(doc: PolicyDocument, statement: Statement, operator: string, key: string, value: string): Edit | undefined;
+  /**
+   * Merges repeated keys of one object into the last (kept) one: edits that move the dropped blocks'
+   * members into it and remove the dropped keys. Undefined when that cannot be written safely.
+   */
+  mergeEntries(object: PolicyDocument['node'], dropped: ObjectEntry[], kept: ObjectEntry): Edit[] | undefined;
 }
 
 export interface RuleContext<MessageIds extends string = string, Options = Record<string, unknown>> {

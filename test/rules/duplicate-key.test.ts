@@ -180,7 +180,7 @@ describe('duplicate-key: details', () => {
     expect(d.related).toEqual([{ message: 'the value that is kept', range: { start: { line: 9, column: 7 }, end: { line: 9, column: 21 } } }]);
     expect(d.path).toBe('Statement[0].Condition.StringEquals');
     expect(d.fix).toBeUndefined();
-    expect(d.suggestions).toBeUndefined();
+    expect(d.suggestions?.map((s) => [s.title, s.applicability])).toEqual([['Merge the 2 `StringEquals` blocks into one', 'unsafe']]);
   });
 
   it('reports in YAML CloudFormation, with intrinsics around the values', () => {
@@ -294,5 +294,67 @@ Resources:
 }
 `;
     expect(lint('template.json', text, [RULE]).map(located)).toEqual([{ ruleId: RULE, line: 14, column: 64, endLine: 14, endColumn: 69 }]);
+  });
+});
+
+describe('duplicate-key: merge suggestion', () => {
+  const apply = (text: string, edits: Array<{ start: number; end: number; text: string }>) =>
+    [...edits].sort((a, b) => b.start - a.start).reduce((t, e) => t.slice(0, e.start) + e.text + t.slice(e.end), text);
+
+  it('merges two StringEquals blocks of a JSON trust policy into the kept one', async () => {
+    const { Linter } = await import('../../src/linter.js');
+    const text = `{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+    "Action": "sts:AssumeRoleWithWebIdentity",
+    "Condition": {
+      "StringEquals": {"token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:ref:refs/heads/main"},
+      "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
+    }
+  }]
+}
+`;
+    const linter = new Linter();
+    const [d] = linter.lintText('trust.json', text).diagnostics.filter((x) => x.ruleId === 'duplicate-key');
+    expect(d.suggestions?.[0].title).toBe('Merge the 2 `StringEquals` blocks into one');
+    const merged = apply(text, d.suggestions![0].edits);
+    expect(merged).toContain(
+      '"Condition": {\n      "StringEquals": {"token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:ref:refs/heads/main", "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}\n    }',
+    );
+    expect(linter.lintText('trust.json', merged).diagnostics).toEqual([]);
+  });
+
+  it('merges YAML block maps, removing the dropped lines', async () => {
+    const { Linter } = await import('../../src/linter.js');
+    const text = `Version: "2012-10-17"
+Statement:
+  - Effect: Allow
+    Principal:
+      Federated: arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com
+    Action: sts:AssumeRoleWithWebIdentity
+    Condition:
+      StringEquals:
+        token.actions.githubusercontent.com:aud: sts.amazonaws.com
+      StringEquals:
+        token.actions.githubusercontent.com:sub: repo:octo-org/octo-repo:ref:refs/heads/main
+`;
+    const [d] = new Linter().lintText('trust.yaml', text).diagnostics.filter((x) => x.ruleId === 'duplicate-key');
+    const merged = apply(text, d.suggestions![0].edits);
+    expect(merged).toBe(
+      text.replace(
+        '      StringEquals:\n        token.actions.githubusercontent.com:aud: sts.amazonaws.com\n      StringEquals:\n        token.actions.githubusercontent.com:sub: repo:octo-org/octo-repo:ref:refs/heads/main\n',
+        '      StringEquals: {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:ref:refs/heads/main"}\n',
+      ),
+    );
+    expect(new Linter().lintText('trust.yaml', merged).diagnostics).toEqual([]);
+  });
+
+  it('offers no merge when both blocks test the same key', async () => {
+    const { Linter } = await import('../../src/linter.js');
+    const text = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"a"},"StringEquals":{"sts:ExternalId":"b"}}}]}';
+    const [d] = new Linter().lintText('trust.json', text).diagnostics.filter((x) => x.ruleId === 'duplicate-key');
+    expect(d.suggestions).toBeUndefined();
   });
 });
