@@ -14,6 +14,7 @@ import { discover } from './discover.js';
 
 const HELP = `Usage: trustlint [options] [paths...]
        trustlint rules [--format stylish|json]
+       trustlint explain --policy FILE[#SELECTOR] --token JWT|FILE|- [options]   (see trustlint explain --help)
 
 Lints AWS IAM policies in CloudFormation/SAM templates (YAML, JSON), Terraform JSON (*.tf.json),
 Terraform plans (terraform show -json) and policy JSON/YAML files. Paths may be files,
@@ -70,6 +71,8 @@ const defaultIO = (): CliIO => ({
 });
 
 export async function run(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  // `explain` has options of its own; it handles its errors and exit codes.
+  if (argv[0] === 'explain') return (await import('./explain.js')).runExplain(argv.slice(1), io);
   try {
     return await main(argv, io);
   } catch (e) {
