@@ -4,7 +4,8 @@
  * raw policies, broken files, files that are none of our formats, and a git-ignored directory.
  * The CLI runs in-process with the repository root as working directory.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/main.js';
@@ -91,10 +92,17 @@ describe('fixtures/ as JSON', () => {
   });
 
   it('lints every fixture in our formats, and only those', () => {
-    // 15 files: not-ours/ is read (and found to be none of ours), ignored/ is never read.
-    expect(report.summary.files).toBe(15);
+    // Counted independently of discover.ts: our extensions, minus the git-ignored directory.
+    const walk = (dir: string): string[] =>
+      readdirSync(join(ROOT, dir), { withFileTypes: true }).filter((e) => e.name !== 'node_modules').flatMap((e) =>
+        e.isDirectory() ? walk(`${dir}/${e.name}`) : /\.(json|ya?ml|template|tf)$/.test(e.name) ? [`${dir}/${e.name}`] : [],
+      );
+    const expected = walk('fixtures').filter((f) => !f.startsWith('fixtures/ignored/'));
+    expect(expected).toContain('fixtures/not-ours/package.json');
+    expect(report.summary.files).toBe(expected.length);
     const files = new Set(report.diagnostics.map((d) => d.file));
-    expect([...files].sort()).toEqual([
+    // The bad files of the mini repository all have findings...
+    for (const f of [
       'fixtures/broken/bad.json',
       'fixtures/broken/truncated.yaml',
       'fixtures/cloudformation/eks-irsa.json',
@@ -104,7 +112,11 @@ describe('fixtures/ as JSON', () => {
       'fixtures/policies/bad-wildcards.yaml',
       'fixtures/terraform/github.tf.json',
       'fixtures/terraform/plan.json',
-    ]);
+    ]) {
+      expect(files).toContain(f);
+    }
+    // ...and every file with a finding is one of them or a rule's own fixture.
+    for (const f of files) expect(f, f).toMatch(/^fixtures\/(broken|cloudformation|policies|terraform|terraform-hcl|rules\/[\w-]+)\//);
   });
 
   it.each([
