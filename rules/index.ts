@@ -21,6 +21,7 @@ import actionCase from './action-case.js';
 import policySyntax from './policy-syntax.js';
 import parseError from './parse-error.js';
 import internalError from './internal-error.js';
+import unusedSuppression from './unused-suppression.js';
 
 // Rules are generic over their message ids and options; the registry holds them type-erased.
 export const RULES = [
@@ -45,4 +46,5 @@ export const RULES = [
   policySyntax,
   parseError,
   internalError,
+  unusedSuppression,
 ] as unknown as RuleModule<string, Record<string, unknown>>[];

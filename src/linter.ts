@@ -6,8 +6,13 @@ import { SourceFile } from './parsers/source.js';
 import { lintSource, validateOptions, type EnabledRule } from './engine/engine.js';
 import type { LintConfig, RuleConfig, Settings } from './engine/config.js';
 import { SEVERITY_ORDER, docsUrl, type Diagnostic, type FileResult, type LintResults, type RuleDescription } from './engine/diagnostic.js';
+import type { HclContext } from './extract/hcl.js';
+import type { HclWorkspace } from './extract/hcl-module.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
+
+/** Terraform HCL and `templatefile()` templates: read with the HCL grammar and their module's files. */
+const TERRAFORM_FILES = /\.(tf|json\.tpl|tftpl|json\.tmpl)$/i;
 
 export interface LinterOptions {
   config?: LintConfig;
@@ -23,11 +28,17 @@ export class Linter {
   readonly enabled: EnabledRule[];
   readonly maxFileSize: number;
   readonly settings: Settings;
+  readonly reportUnusedSuppressions: boolean;
+  /** Loaded on the first Terraform file: module facts of each directory, read once per Linter. */
+  private hclWorkspace?: HclWorkspace;
+  /** What `lintFile` learnt of a Terraform file's module, by display path (for `lintText` re-lints). */
+  private readonly hclContexts = new Map<string, HclContext>();
 
   constructor(opts: LinterOptions = {}) {
     this.rules = [...RULES, ...(opts.plugins ?? [])];
     this.maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     this.settings = { providers: opts.config?.providers ?? {} };
+    this.reportUnusedSuppressions = opts.config?.reportUnusedSuppressions ?? false;
     const settings = opts.config?.rules ?? {};
     const known = new Set(this.rules.map((r) => r.meta.id));
     for (const id of Object.keys(settings)) {
@@ -46,11 +57,36 @@ export class Linter {
     });
   }
 
-  /** Lints one file's text. `path` is shown to the user (relative, POSIX). */
+  /**
+   * Loads what linting `.tf` files needs (the HCL grammar, WebAssembly). `lintFile` does it by itself;
+   * call it once before `lintText` on a `.tf` file, which otherwise throws.
+   */
+  async prepare(): Promise<void> {
+    const { loadHcl } = await import('./parsers/hcl.js');
+    await loadHcl();
+  }
+
+  /**
+   * Lints one file's text. `path` is shown to the user (relative, POSIX). A `.tf` file needs
+   * `prepare()` first; its module's other files are known when `lintFile` read it before.
+   */
   lintText(path: string, text: string, explicit = true): FileResult {
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     const file = new SourceFile(path, body);
-    return { file: path, text: body, diagnostics: lintSource(file, this.enabled, { explicit, settings: this.settings }) };
+    return {
+      file: path,
+      text: body,
+      diagnostics: lintSource(file, this.enabled, { explicit, settings: this.settings, reportUnusedSuppressions: this.reportUnusedSuppressions, hcl: this.hclContexts.get(path) }),
+    };
+  }
+
+  /** For a Terraform file: loads the grammar and reads the other files of its module. */
+  private async prepareTerraform(absolutePath: string, displayPath: string): Promise<void> {
+    const { HclWorkspace } = await import('./extract/hcl-module.js');
+    this.hclWorkspace ??= new HclWorkspace(this.maxFileSize);
+    const context = await this.hclWorkspace.contextFor(absolutePath);
+    if (context) this.hclContexts.set(displayPath, context);
+    else this.hclContexts.delete(displayPath);
   }
 
   /** Reads and lints a file; unreadable or oversized files become located findings, never exceptions. */
@@ -64,6 +100,13 @@ export class Linter {
       if (buf.includes(0)) {
         if (!explicit) return { file: displayPath, diagnostics: [] };
         return this.fileProblem(displayPath, 'File is binary (it contains NUL bytes); it was not linted.');
+      }
+      if (TERRAFORM_FILES.test(displayPath)) {
+        try {
+          await this.prepareTerraform(absolutePath, displayPath);
+        } catch (e) {
+          return this.fileProblem(displayPath, `${(e as Error).message}; the file was not linted.`);
+        }
       }
       return this.lintText(displayPath, new TextDecoder('utf-8').decode(buf), explicit);
     } catch (e) {

@@ -70,7 +70,7 @@ describe('config file', () => {
   it.each([
     ['rules:\n  wildcard-subject: loud\n', 'trustlint.config.yaml:2:21: rules.wildcard-subject: severity must be off, info, warning or error'],
     ['rules:\n  no-such-rule: off\n', 'trustlint.config.yaml:2:3: rules.no-such-rule: unknown rule'],
-    ['rule:\n  wildcard-subject: off\n', 'trustlint.config.yaml:1:1: unknown key `rule` (expected rules, ignore or providers)'],
+    ['rule:\n  wildcard-subject: off\n', 'trustlint.config.yaml:1:1: unknown key `rule` (expected rules, ignore, providers or reportUnusedSuppressions)'],
     ['providers:\n  github:\n    owner: [acme]\n', 'trustlint.config.yaml:3:5: providers.github.owner: unknown key (expected owners)'],
     ['providers:\n  github:\n    owners: acme\n', 'trustlint.config.yaml:3:13: providers.github.owners must be a list of strings'],
     ['ignore: "*.json"\n', 'trustlint.config.yaml:1:9: `ignore` must be a list of strings'],

@@ -88,6 +88,10 @@ export async function loadConfig(path: string | undefined, cwd: string, knownRul
       case 'ignore':
         loaded.ignore = strings(e.value, '`ignore`');
         break;
+      case 'reportUnusedSuppressions':
+        if (e.value.type !== 'scalar' || typeof e.value.value !== 'boolean') fail(e.value, '`reportUnusedSuppressions` must be true or false');
+        config.reportUnusedSuppressions = e.value.type === 'scalar' && e.value.value === true;
+        break;
       case 'providers': {
         if (e.value.type !== 'object') fail(e.value, '`providers` must be a mapping');
         if (e.value.type !== 'object') break;
@@ -106,7 +110,7 @@ export async function loadConfig(path: string | undefined, cwd: string, knownRul
         break;
       }
       default:
-        fail({ range: e.keyRange }, `unknown key \`${e.key}\` (expected rules, ignore or providers)`);
+        fail({ range: e.keyRange }, `unknown key \`${e.key}\` (expected rules, ignore, providers or reportUnusedSuppressions)`);
     }
   }
   return loaded;

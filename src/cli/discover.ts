@@ -16,7 +16,8 @@ export interface Target {
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
-const DEFAULT_FILES = /\.(json|ya?ml|template)$/i;
+/** Our formats, including Terraform HCL and the policy templates `templatefile()` renders. */
+const DEFAULT_FILES = /\.(json|ya?ml|template|tf|tftpl|json\.tpl|json\.tmpl)$/i;
 
 export function displayPath(cwd: string, abs: string): string {
   const rel = relative(cwd, abs) || '.';

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliIO } from './main.js';
 import { displayPath } from './discover.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../linter.js';
 
 const HELP = `Usage: trustlint explain --policy FILE[#SELECTOR] --token JWT|FILE|- [options]
 
@@ -129,9 +130,17 @@ async function main(argv: string[], io: ExplainIO): Promise<number> {
   } catch (e) {
     throw new ExplainUsageError(`cannot read the policy file ${policyPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
   }
+  // Terraform HCL and templatefile() templates: load the grammar and read the module's other files.
+  let context;
+  if (/\.(tf|tftpl|json\.tpl|json\.tmpl)$/i.test(absPolicy)) {
+    const { loadHcl } = await import('../parsers/hcl.js');
+    await loadHcl();
+    const { HclWorkspace } = await import('../extract/hcl-module.js');
+    context = await new HclWorkspace(DEFAULT_MAX_FILE_SIZE).contextFor(absPolicy);
+  }
   let selected;
   try {
-    selected = ex.selectPolicy(displayPath(io.cwd, absPolicy), policyText, selector);
+    selected = ex.selectPolicy(displayPath(io.cwd, absPolicy), policyText, selector, context);
   } catch (e) {
     if (e instanceof ex.SelectionError) {
       const list = e.candidates.map((c) => `  ${c}`).join('\n');

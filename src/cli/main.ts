@@ -16,9 +16,10 @@ const HELP = `Usage: trustlint [options] [paths...]
        trustlint rules [--format stylish|json]
        trustlint explain --policy FILE[#SELECTOR] --token JWT|FILE|- [options]   (see trustlint explain --help)
 
-Lints AWS IAM policies in CloudFormation/SAM templates (YAML, JSON), Terraform JSON (*.tf.json),
-Terraform plans (terraform show -json) and policy JSON/YAML files. Paths may be files,
-directories (walked, .gitignore honoured) or globs. Default: the current directory.
+Lints AWS IAM policies in CloudFormation/SAM templates (YAML, JSON), Terraform (*.tf, *.tf.json,
+and the policy templates templatefile() renders: *.json.tpl, *.tftpl, *.json.tmpl), Terraform plans
+(terraform show -json) and policy JSON/YAML files. Paths may be files, directories (walked,
+.gitignore honoured) or globs. Default: the current directory.
 
 Options:
   -f, --format <name>       stylish (default), json, sarif, github
@@ -30,6 +31,9 @@ Options:
       --diff                print the fixes as a unified diff instead of writing them
                             (alias --fix-dry-run; exit 1 if any file would change)
       --max-warnings <n>    exit 1 when there are more than n warnings
+      --baseline <file>     report only findings that are not in the baseline file
+      --write-baseline <file>  record today's findings as the baseline (exit 0)
+      --report-unused-suppressions  report suppression comments and ignores that hide nothing
       --quiet               report errors only
       --ignore <glob>       skip matching paths (repeatable)
       --max-file-size <n>   skip files larger than n bytes (default 20971520)
@@ -101,6 +105,9 @@ async function main(argv: string[], io: CliIO): Promise<number> {
         'fix-dry-run': { type: 'boolean' },
         diff: { type: 'boolean' },
         config: { type: 'string', short: 'c' },
+        'report-unused-suppressions': { type: 'boolean' },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
         quiet: { type: 'boolean' },
         ignore: { type: 'string', multiple: true },
         'max-file-size': { type: 'string' },
@@ -136,6 +143,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
     if (!m || !isRuleSetting(m[2])) throw new UsageError(`--rule expects id=off|info|warning|error, got '${r}'.`);
     config.rules[m[1]] = { ...config.rules[m[1]], severity: m[2] };
   }
+  if (values['report-unused-suppressions']) config.reportUnusedSuppressions = true;
   let maxWarnings = -1;
   if (values['max-warnings'] !== undefined) {
     maxWarnings = Number(values['max-warnings']);
@@ -198,6 +206,18 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   if (diffOnly) {
     io.stdout(diffs);
     return diffs ? 1 : 0;
+  }
+  const { applyBaseline, readBaseline, writeBaseline } = await import('./baseline.js');
+  if (values['write-baseline']) {
+    const target = resolve(io.cwd, values['write-baseline']);
+    const count = await writeBaseline(target, results);
+    io.stderr(`trustlint: wrote ${count} finding${count === 1 ? '' : 's'} to the baseline ${values['write-baseline']}\n`);
+    return 0;
+  }
+  if (values.baseline) {
+    const baseline = await readBaseline(resolve(io.cwd, values.baseline));
+    const { stale } = applyBaseline(results, baseline);
+    if (stale > 0) io.stderr(`trustlint: ${stale} baseline finding${stale === 1 ? ' is' : 's are'} fixed; refresh the baseline with --write-baseline ${values.baseline}\n`);
   }
   const report = summarize(results, values.quiet);
   const out = await format(formatName, report, linter.describeRules(), { color: color && !values.output, toolVersion: packageVersion() });

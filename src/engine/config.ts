@@ -25,6 +25,8 @@ export interface Settings {
 export interface LintConfig {
   rules: Record<string, { severity?: RuleSetting; options?: Record<string, unknown> }>;
   providers?: ProviderSettings;
+  /** Report suppression comments and ignores that suppress nothing (`unused-suppression`). */
+  reportUnusedSuppressions?: boolean;
 }
 
 export const SEVERITIES: readonly RuleSetting[] = ['off', 'info', 'warning', 'error'];

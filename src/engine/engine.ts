@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SourceFile } from '../parsers/source.js';
-import { extractDocuments } from '../extract/index.js';
+import { extractDocuments, type HclContext } from '../extract/index.js';
 import type { ExtractError } from '../extract/common.js';
 import { formatPath, type LString, type OidcProviderDefinition, type PolicyDocument, type Statement } from '../model/types.js';
 import { parseFederated } from '../iam/providers.js';
@@ -15,6 +15,7 @@ import type { Listeners, Locatable, ReportDescriptor, RuleContext, RuleModule, W
 import { docsUrl, type Diagnostic, type Severity } from './diagnostic.js';
 import type { RuleConfig, Settings } from './config.js';
 import { looksRelevant, parseText } from './parse.js';
+import { applySuppressions, collectSuppressions } from './suppressions.js';
 
 export interface EnabledRule {
   rule: RuleModule<string, Record<string, unknown>>;
@@ -25,7 +26,12 @@ export interface LintFileOptions {
   /** Report a parse error even when the file does not look like ours (it was named explicitly). */
   explicit?: boolean;
   settings?: Settings;
+  reportUnusedSuppressions?: boolean;
+  /** For a `.tf` or template file: what the other files of its Terraform module tell. */
+  hcl?: HclContext;
 }
+
+const LANGUAGE_NAMES = { json: 'JSON', yaml: 'YAML', hcl: 'HCL' } as const;
 
 const FEDERATED = 'Federated';
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
@@ -111,17 +117,29 @@ export function lintSource(file: SourceFile, rules: EnabledRule[], opts: LintFil
       collector.add(
         'parse-error',
         parseRule.config.severity as Severity,
-        `${parsed.language === 'json' ? 'JSON' : 'YAML'} syntax error: ${parsed.error.message}. The file was not linted; fix the syntax and run again.`,
+        `${LANGUAGE_NAMES[parsed.language]} syntax error: ${parsed.error.message}. The file was not linted; fix the syntax and run again.`,
         { range: { start, end: Math.min(file.text.length, start + parsed.error.length) }, path: [] },
       );
     }
     return collector.diagnostics;
   }
-  const extracted = extractDocuments(file, parsed.roots);
+  const extracted = extractDocuments(file, parsed.roots, { hcl: parsed.hcl, template: parsed.template, context: opts.hcl });
   if (parseRule) reportExtractErrors(collector, extracted.errors, parseRule.config.severity as Severity);
   runRules(file, extracted.documents, rules, collector, { settings: opts.settings ?? { providers: {} }, oidcProviders: extracted.oidcProviders });
-  collector.diagnostics.sort((a, b) => a.offsets.start - b.offsets.start || a.offsets.end - b.offsets.end || a.ruleId.localeCompare(b.ruleId));
-  return collector.diagnostics;
+  const suppressions = collectSuppressions(file, parsed.roots, parsed.language);
+  let diagnostics = applySuppressions(collector.diagnostics, suppressions);
+  const unused = rules.find((r) => r.rule.meta.id === 'unused-suppression' && r.config.severity !== 'off');
+  if (opts.reportUnusedSuppressions && unused) {
+    const report = new Collector(file);
+    for (const s of suppressions) {
+      if (s.used) continue;
+      const which = s.ids === 'all' ? 'any rule' : [...s.ids].map((id) => `\`${id}\``).join(', ');
+      report.add('unused-suppression', unused.config.severity as Severity, `This suppression (${which}) suppresses nothing: remove it, so that it cannot hide a future finding.`, { range: s.range, path: [] }, {}, s.text);
+    }
+    diagnostics = [...diagnostics, ...report.diagnostics];
+  }
+  diagnostics.sort((a, b) => a.offsets.start - b.offsets.start || a.offsets.end - b.offsets.end || a.ruleId.localeCompare(b.ruleId));
+  return diagnostics;
 }
 
 function reportExtractErrors(collector: Collector, errors: ExtractError[], severity: Severity): void {

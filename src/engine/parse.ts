@@ -2,11 +2,18 @@
 import { parseJson, type ParseFailure } from '../parsers/json.js';
 import { parseYaml } from '../parsers/yaml.js';
 import type { Node } from '../parsers/tree.js';
+import { isHclPath, parseHcl, type HclBody } from '../parsers/hcl.js';
+import type { TemplatedJson } from '../parsers/template.js';
+import { isTemplatePath, parseTemplateFile } from '../extract/template.js';
 
 export interface ParsedFile {
   roots: Node[];
   error?: ParseFailure;
-  language: 'json' | 'yaml';
+  language: 'json' | 'yaml' | 'hcl';
+  /** A `.tf` file: its HCL body (`roots` is empty). */
+  hcl?: HclBody;
+  /** A `templatefile()` template: the JSON read with its `${...}` / `%{...}` regions. */
+  template?: TemplatedJson;
 }
 
 export function languageOf(path: string, text: string): 'json' | 'yaml' {
@@ -17,6 +24,17 @@ export function languageOf(path: string, text: string): 'json' | 'yaml' {
 }
 
 export function parseText(path: string, text: string): ParsedFile {
+  if (isHclPath(path)) {
+    // Throws HclNotLoadedError unless loadHcl() has completed (Linter.lintFile / prepare do it).
+    const r = parseHcl(text);
+    return { roots: [], hcl: r.body, error: r.error, language: 'hcl' };
+  }
+  if (isTemplatePath(path)) {
+    const t = parseTemplateFile(text);
+    // A template that does not parse may still render valid JSON: only plain JSON text is reported.
+    const error = t.error && t.template.regions.length === 0 ? t.error : undefined;
+    return { roots: t.root ? [t.root] : [], error, language: 'json', template: t };
+  }
   const language = languageOf(path, text);
   if (language === 'json') {
     const r = parseJson(text);

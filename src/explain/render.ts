@@ -39,7 +39,7 @@ export function renderText(e: Explanation): string {
     for (const d of e.deciding) out.push(`  ${d.location ? `${where(d.location)}  ` : ''}${d.message}`);
     out.push('');
   }
-  const formats: Record<string, string> = { cloudformation: 'CloudFormation', terraform: 'Terraform JSON', 'terraform-plan': 'Terraform plan', policy: 'policy file' };
+  const formats: Record<string, string> = { cloudformation: 'CloudFormation', terraform: 'Terraform', 'terraform-plan': 'Terraform plan', policy: 'policy file' };
   const origin = [formats[e.policy.format] ?? e.policy.format, [e.policy.resourceType, e.policy.property].filter(Boolean).join(' ')].filter(Boolean).join(', ');
   out.push(`Policy   ${e.policy.file}${e.policy.resource ? `#${e.policy.resource}` : ''}  (${origin}; at ${e.policy.location.line}:${e.policy.location.column})`);
   const header = e.token.header ? Object.entries(e.token.header).map(([k, v]) => `${k} ${v}`).join(', ') : '';

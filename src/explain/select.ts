@@ -5,7 +5,7 @@
  * (`#aws_iam_role.name`, `#module.x.aws_iam_role.name`).
  */
 import { parseText } from '../engine/parse.js';
-import { extractDocuments } from '../extract/index.js';
+import { extractDocuments, type HclContext } from '../extract/index.js';
 import type { OidcProviderDefinition, PolicyDocument } from '../model/types.js';
 import { SourceFile } from '../parsers/source.js';
 import { asList, get, stringValue, type Node } from '../parsers/tree.js';
@@ -30,7 +30,7 @@ export class SelectionError extends Error {
 
 const FORMAT_NAMES: Record<string, string> = {
   cloudformation: 'CloudFormation',
-  terraform: 'Terraform JSON',
+  terraform: 'Terraform',
   'terraform-plan': 'Terraform plan',
   policy: 'policy file',
 };
@@ -68,7 +68,7 @@ function linkedDataDocument(root: Node | undefined, selector: string): string | 
  * Parses `text` (shown as `path`) and picks the trust policy. Throws SelectionError when the file
  * cannot be parsed, holds no policy, holds several and no selector is given, or has no match.
  */
-export function selectPolicy(path: string, text: string, selector?: string): SelectedPolicy {
+export function selectPolicy(path: string, text: string, selector?: string, context?: HclContext): SelectedPolicy {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const file = new SourceFile(path, body);
   const parsed = parseText(path, body);
@@ -76,7 +76,7 @@ export function selectPolicy(path: string, text: string, selector?: string): Sel
     const p = file.position(parsed.error.offset);
     throw new SelectionError(`${path}:${p.line}:${p.column}: the file could not be parsed: ${parsed.error.message}`, []);
   }
-  const ctx = extractDocuments(file, parsed.roots);
+  const ctx = extractDocuments(file, parsed.roots, { hcl: parsed.hcl, template: parsed.template, context });
   const providers = ctx.oidcProviders;
   const trust = ctx.documents.filter((d) => d.kind === 'trust');
   const candidates = describe(trust.length > 0 ? trust : ctx.documents);

@@ -186,7 +186,7 @@ describe('Terraform JSON', () => {
   it('exits 2 for an address that is not there', async () => {
     const r = await run('#aws_iam_role.deploy');
     expect(r.code).toBe(2);
-    expect(r.err).toContain('(Terraform JSON) has no trust policy #aws_iam_role.deploy');
+    expect(r.err).toContain('(Terraform) has no trust policy #aws_iam_role.deploy');
     expect(r.err).toContain('#aws_iam_role.ci');
   });
 });
