@@ -109,3 +109,20 @@ describe('fixer', () => {
     expect(inner.type === 'object' && replaceString(inner, inner.entries[0].keyRange, 'StringEquals')).toEqual({ start: 1, end: 14, text: '\\"StringEquals\\"' });
   });
 });
+
+describe('values rendered by other tools', () => {
+  it('treats {{ ... }} and {% ... %} as unknown parts, never as malformed values', () => {
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: 'arn:aws:iam::{{ .Values.accountId }}:oidc-provider/oidc.eks.{{ .Values.region }}.amazonaws.com/id/{{ .Values.id }}' },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { 'oidc.eks.{{ .Values.region }}.amazonaws.com/id/{{ .Values.id }}:aud': 'sts.amazonaws.com', 'oidc.eks.{{ .Values.region }}.amazonaws.com/id/{{ .Values.id }}:sub': 'system:serviceaccount:{% ns %}:app' } },
+        },
+      ],
+    });
+    expect(new Linter().lintText('trust.json', text).diagnostics).toEqual([]);
+  });
+});

@@ -56,7 +56,23 @@ export function toLString(node: Node, path: Path, resolver: Resolver): LString |
   if (node.type !== 'scalar') return undefined;
   const text = scalarText(node);
   if (text === undefined) return undefined;
-  return { value: text, range: node.range, path, node };
+  const s: LString = { value: text, range: node.range, path, node };
+  const holes = typeof node.value === 'string' ? templatingHoles(text) : undefined;
+  if (holes) s.holes = holes;
+  return s;
+}
+
+const TEMPLATING = /\{\{.*?\}\}|\{%.*?%\}/gs;
+
+/**
+ * Files rendered by another tool before deployment (Helm, Go templates, Jinja, Sceptre) write values
+ * as `{{ .Values.accountId }}` or `{% ... %}`: those parts are not known, like `${...}` in Terraform.
+ */
+export function templatingHoles(text: string): Array<[number, number]> | undefined {
+  if (!text.includes('{{') && !text.includes('{%')) return undefined;
+  const holes: Array<[number, number]> = [];
+  for (const m of text.matchAll(TEMPLATING)) holes.push([m.index!, m.index! + m[0].length]);
+  return holes.length > 0 ? holes : undefined;
 }
 
 /** True when the node is an expression whose value cannot be seen (as opposed to plain data). */
