@@ -1,5 +1,6 @@
 import {
   defineRule,
+  fillHoles,
   providerForKeyPrefix,
   splitProviderKey,
   statementName,
@@ -144,10 +145,19 @@ export default defineRule({
           const tenantIssuer = provider.scope(split.prefix.toLowerCase()) === 'tenant' && provider.id === 'github';
           for (const v of entry.values.items) {
             if (!isCheckable(v)) continue;
-            const reach = isSubject ? subjectReach(provider, v.value) : audienceReach(provider, v.value);
+            // A hole (a parameter, a variable) stands for one fixed text: it is read as a placeholder
+            // without wildcards, so `repo:${Org}/*` is every repository of that one owner.
+            const shown = (t: string) => restoreHoles(t, v);
+            const masked = maskHoles(v);
+            const r = isSubject ? subjectReach(provider, masked) : audienceReach(provider, masked);
+            // "Anyone" must not rest on a hole before the wildcard: the hole may hold the separator
+            // that scopes the pattern (`repo:${var.repo}:*` with repo = "acme/app").
+            const firstWild = masked.search(/[*?]/);
+            const holeBefore = masked.indexOf(HOLE) >= 0 && masked.indexOf(HOLE) < firstWild;
+            const reach = r && !(r.level === 'any' && holeBefore) ? { ...r, who: shown(r.who) } : undefined;
             if (!reach) continue;
             const messageId = reach.level === 'any' ? (tenantIssuer ? 'tenant' : 'any') : 'owner';
-            const example = isSubject ? scopedExample(provider, v.value) : provider.audienceHint;
+            const example = shown(isSubject ? scopedExample(provider, masked) : provider.audienceHint);
             const edit = ctx.fixer.replaceValue(v, example);
             ctx.report({
               // Display-only: the example holds placeholders for the owner, repository and branch.
@@ -200,6 +210,22 @@ function scopedExample(provider: ProviderSpec, value: string): string {
   }
 }
 
+/** Each hole becomes one private-use character: no wildcard, no separator. */
+const HOLE = '\uE000';
+
+function maskHoles(v: LString): string {
+  return fillHoles(v, HOLE);
+}
+
+/** Puts the holes' own text back in place of the placeholders, in order. */
+function restoreHoles(text: string, v: LString): string {
+  const holes = (v.holes ?? []).map(([a, b]) => v.value.slice(a, b));
+  let i = 0;
+  return text.replace(/\uE000/g, () => holes[i++] ?? '…');
+}
+
+/** Known values, and values whose holes hold no wildcard of their own. */
 function isCheckable(v: LString): boolean {
-  return !v.unknown && !(v.holes && v.holes.length > 0);
+  if (v.unknown) return false;
+  return !(v.holes ?? []).some(([a, b]) => /[*?]/.test(v.value.slice(a, b)));
 }

@@ -243,7 +243,7 @@ data "aws_iam_policy_document" "trust" {
 
 describe('values: what stays Unresolved never causes a finding', () => {
   const cases: Array<[string, string, string]> = [
-    ['a variable without a default', '"repo:${var.org}/*"', 'variable "org" {}\n'],
+    ['a variable without a default', '"repo:${var.repo}:*"', 'variable "repo" {}\n'],
     ['a whole variable that may be a list', 'var.subjects', 'variable "subjects" {\n  default = ["repo:*"]\n}\n'],
     ['a for expression', '[for r in ["a"] : "repo:*"]', ''],
     ['a conditional', 'var.open ? "repo:*" : "repo:octo-org/octo-repo:*"', ''],
@@ -562,11 +562,11 @@ describe('templatefile() templates', () => {
       'b.tf': caller('{ org = "other-org", audience = "sts.amazonaws.com" }').replace('"r"', '"r2"'),
       'templates/trust.json.tpl': TEMPLATE,
     });
-    expect(await lintFromDisk(dir, 'templates/trust.json.tpl')).toEqual(['wildcard-subject 10:145-10:153 error "repo:*"']);
+    expect(await lintFromDisk(dir, 'templates/trust.json.tpl')).toEqual(['wildcard-subject 10:66-10:81 warning "repo:${org}/*"', 'wildcard-subject 10:145-10:153 error "repo:*"']);
   });
 
   it('a template with no caller: its placeholders are holes, an audience placeholder is no finding', () => {
-    expect(lint(TEMPLATE, 'trust.json.tpl')).toEqual(['wildcard-subject 10:145-10:153 error "repo:*"']);
+    expect(lint(TEMPLATE, 'trust.json.tpl')).toEqual(['wildcard-subject 10:66-10:81 warning "repo:${org}/*"', 'wildcard-subject 10:145-10:153 error "repo:*"']);
   });
 
   it('${...} outside a JSON string stands for JSON of its own; a literal action beside it is still checked', () => {

@@ -133,18 +133,58 @@ Resources:
     ]);
   });
 
-  it('a Terraform interpolation is not a wildcard', () => {
-    const tf = {
-      variable: { org: {} },
-      resource: {
-        aws_iam_role: {
-          r: {
-            assume_role_policy: JSON.stringify(github('StringLike', 'repo:${var.org}/*')),
-          },
-        },
-      },
-    };
-    expect(lint('main.tf.json', JSON.stringify(tf, null, 2), [RULE])).toEqual([]);
+  it('a Terraform interpolation is not a wildcard, but `/*` after it is every repository of that owner', () => {
+    const tf = (sub: string) => ({
+      variable: { org: {}, repo: {} },
+      resource: { aws_iam_role: { r: { assume_role_policy: JSON.stringify(github('StringLike', sub)) } } },
+    });
+    expect(lint('main.tf.json', JSON.stringify(tf('repo:${var.org}/${var.repo}:*'), null, 2), [RULE])).toEqual([]);
+    const [d] = lint('main.tf.json', JSON.stringify(tf('repo:${var.org}/*'), null, 2), [RULE]);
+    expect(d.severity).toBe('warning');
+    expect(d.message).toBe(
+      "`token.actions.githubusercontent.com:sub` matches `repo:${var.org}/*` in the statement 'Deploy': every repository of `${var.org}` can assume this role, including ones created later. Limit it to the repositories, branches or environments that deploy, e.g. `repo:${var.org}/<repo>:ref:refs/heads/<branch>`.",
+    );
+  });
+
+  it("AWS's sample template: a parameter default of `*` for the repository is every repository of the organization", () => {
+    const text = `Parameters:
+  GitHubOrganization: { Type: String }
+  RepositoryName: { Type: String, Default: "*" }
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sts:AssumeRoleWithWebIdentity
+            Principal:
+              Federated: !Sub arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com
+            Condition:
+              StringLike:
+                token.actions.githubusercontent.com:sub: !Sub repo:\${GitHubOrganization}/\${RepositoryName}:ref:refs/heads/main
+`;
+    const found = lint('t.yaml', text, [RULE]);
+    expect(found.map((d) => [located(d), d.severity])).toEqual([[{ ruleId: RULE, line: 16, column: 63, endLine: 16, endColumn: 127 }, 'warning']]);
+    expect(found[0].message).toContain('every repository of `${GitHubOrganization}`');
+  });
+
+  it('a hole that could itself hold a wildcard is never read as one', () => {
+    const text = `Parameters:
+  Org: { Type: String, Default: "*" }
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sts:AssumeRoleWithWebIdentity
+            Principal: { Federated: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+            Condition: { StringLike: { token.actions.githubusercontent.com:sub: !Sub "repo:\${Org}/app:\${Undeclared}" } }
+`;
+    // Org's default is `*` (resolved: any owner); Undeclared is a hole without a wildcard of its own.
+    expect(lint('t.yaml', text, [RULE]).map((d) => d.severity)).toEqual(['error']);
   });
 });
 
