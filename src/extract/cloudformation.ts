@@ -169,6 +169,15 @@ export class CfnResolver implements Resolver {
         const v = get(get(get(this.mappings, keys[0]!.value), keys[1]!.value), keys[2]!.value);
         return (v && this.str(v, path)) ?? unknown;
       }
+      case 'Fn::If': {
+        // The same value either way (a provider created here or passed in by ARN): the condition
+        // does not matter for what the policy says.
+        if (arg.type !== 'array' || arg.items.length !== 3) return unknown;
+        const [a, b] = [this.str(arg.items[1], path), this.str(arg.items[2], path)];
+        if (!a || !b || a.unknown || b.unknown || a.value !== b.value) return unknown;
+        if (JSON.stringify(a.holes ?? []) !== JSON.stringify(b.holes ?? [])) return unknown;
+        return { value: a.value, holes: a.holes };
+      }
       default:
         return unknown;
     }

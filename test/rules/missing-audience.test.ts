@@ -178,3 +178,37 @@ Resources:
     expect(lint('t.yaml', text, [RULE])).toEqual([]);
   });
 });
+
+describe('missing-audience: !If with the same provider either way', () => {
+  const template = (otherwise: string) => `Conditions:
+  CreateProvider: !Equals [!Ref AWS::AccountId, "111122223333"]
+Resources:
+  GithubOidc:
+    Type: AWS::IAM::OIDCProvider
+    Condition: CreateProvider
+    Properties:
+      Url: https://token.actions.githubusercontent.com
+      ClientIdList: [sts.amazonaws.com]
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sts:AssumeRoleWithWebIdentity
+            Principal:
+              Federated: !If [CreateProvider, !Ref GithubOidc, ${otherwise}]
+            Condition:
+              StringLike:
+                token.actions.githubusercontent.com:sub: repo:octo-org/octo-repo:*
+`;
+  it('is read as that provider', () => {
+    const text = template('!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"');
+    expect(lint('t.yaml', text, [RULE]).map(located)).toEqual([{ ruleId: RULE, line: 18, column: 26, endLine: 18, endColumn: 166 }]);
+  });
+
+  it('stays unknown when the branches differ', () => {
+    const text = template('!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/gitlab.com"');
+    expect(lint('t.yaml', text, [RULE])).toEqual([]);
+  });
+});
