@@ -13,9 +13,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as jsoncParser from 'jsonc-eslint-parser';
 import * as yamlParser from 'yaml-eslint-parser';
-import type { FlatConfig } from '@typescript-eslint/utils/ts-eslint';
+import type { ESLint, Linter, Rule } from 'eslint';
 import { RULES } from '../../rules/index.js';
-import { toESLintRule, type TrustlintESLintRule } from './rule.js';
+import { toESLintRule } from './rule.js';
 
 export type { TrustlintESLintRule, TrustlintRuleDocs, TrustlintSettings } from './rule.js';
 
@@ -38,14 +38,16 @@ function version(): string {
 export const JSON_FILES = ['**/*.json'];
 export const YAML_FILES = ['**/*.yaml', '**/*.yml', '**/*.template'];
 
-export interface TrustlintPlugin {
+/** Typed with ESLint's own types, so that it fits `defineConfig()` and `eslint.config.ts`. */
+export interface TrustlintPlugin extends ESLint.Plugin {
   meta: { name: string; version: string };
-  rules: Record<string, TrustlintESLintRule>;
-  configs: { recommended: FlatConfig.Config[] };
+  rules: Record<string, Rule.RuleModule>;
+  configs: { recommended: Linter.Config[] };
 }
 
 const ids = RULES.map((r) => r.meta.id);
-const rules: Record<string, TrustlintESLintRule> = Object.fromEntries(RULES.map((r) => [r.meta.id, toESLintRule(r, ids)]));
+// typescript-eslint's rule types describe the same objects as ESLint's, more strictly typed.
+const rules = Object.fromEntries(RULES.map((r) => [r.meta.id, toESLintRule(r, ids) as unknown as Rule.RuleModule]));
 
 const plugin: TrustlintPlugin = {
   meta: { name: 'trustlint', version: version() },
@@ -53,20 +55,20 @@ const plugin: TrustlintPlugin = {
   configs: { recommended: [] },
 };
 
-const recommendedRules: FlatConfig.Rules = Object.fromEntries(RULES.map((r) => [`trustlint/${r.meta.id}`, r.meta.defaultSeverity === 'error' ? 'error' : 'warn']));
+const recommendedRules: Linter.RulesRecord = Object.fromEntries(RULES.map((r) => [`trustlint/${r.meta.id}`, r.meta.defaultSeverity === 'error' ? 'error' : 'warn']));
 
 plugin.configs.recommended = [
   {
     name: 'trustlint/recommended/json',
     files: JSON_FILES,
-    plugins: { trustlint: plugin as unknown as FlatConfig.Plugin },
+    plugins: { trustlint: plugin },
     languageOptions: { parser: jsoncParser },
     rules: recommendedRules,
   },
   {
     name: 'trustlint/recommended/yaml',
     files: YAML_FILES,
-    plugins: { trustlint: plugin as unknown as FlatConfig.Plugin },
+    plugins: { trustlint: plugin },
     languageOptions: { parser: yamlParser },
     rules: recommendedRules,
   },

@@ -90,7 +90,9 @@ function lint(context: Readonly<RuleContext<MessageIds, Options>>, allIds: reado
   }
   let result = byKey.get(key);
   if (!result) {
-    const config: LintConfig = { rules: {}, providers };
+    // Unused trustlint suppressions are found in the shared run, where every rule runs; they are
+    // reported only where `trustlint/unused-suppression` is on, like ESLint's unused directives.
+    const config: LintConfig = { rules: {}, providers, reportUnusedSuppressions: !custom };
     if (custom) {
       for (const id of allIds) config.rules[id] = { severity: 'off' };
       config.rules[ruleId] = { options: custom };

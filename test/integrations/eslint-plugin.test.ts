@@ -17,7 +17,9 @@ import { docsUrl } from '../../src/engine/diagnostic.js';
 import { RULES } from '../../rules/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const recommended = trustlint.configs.recommended as ESLintLinter.Config[];
+// Typed with ESLint's own types: these assignments are checked by `tsc`.
+const recommended: ESLintLinter.Config[] = trustlint.configs.recommended;
+const _asPlugin: ESLint.Plugin = trustlint;
 
 function eslint(extra: ESLintLinter.Config[] = [], options: ESLint.Options = {}): ESLint {
   return new ESLint({ cwd: ROOT, overrideConfigFile: true, overrideConfig: [...recommended, ...extra], ...options });
@@ -68,10 +70,10 @@ describe('ESLint plugin: shape', () => {
     expect(Object.keys(trustlint.rules).sort()).toEqual(RULES.map((r) => r.meta.id).sort());
     for (const r of RULES) {
       const rule = trustlint.rules[r.meta.id];
-      expect(rule.meta.docs?.url).toBe(docsUrl(r.meta.id));
-      expect(rule.meta.docs?.description).toBe(r.meta.description);
-      expect(rule.meta.fixable === 'code').toBe(r.meta.fix === 'safe' || r.meta.fix === 'unsafe');
-      expect(rule.meta.hasSuggestions).toBe(r.meta.hasSuggestions || r.meta.fix !== 'none');
+      expect(rule.meta?.docs?.url).toBe(docsUrl(r.meta.id));
+      expect(rule.meta?.docs?.description).toBe(r.meta.description);
+      expect(rule.meta?.fixable === 'code').toBe(r.meta.fix === 'safe' || r.meta.fix === 'unsafe');
+      expect(rule.meta?.hasSuggestions).toBe(r.meta.hasSuggestions || r.meta.fix !== 'none');
       expect((rule as { name?: string }).name).toBe(r.meta.id);
     }
     expect(trustlint.meta.name).toBe('trustlint');
@@ -120,7 +122,8 @@ describe('ESLint plugin: parity with the CLI over fixtures/', () => {
       }
     }
 
-    const report = await cliJson(['fixtures']);
+    // ESLint's recommended config enables `trustlint/unused-suppression`: the CLI's opt-in.
+    const report = await cliJson(['fixtures', '--report-unused-suppressions']);
     const fromCli: Finding[] = [];
     const cliParseErrors = new Map<string, Finding>();
     for (const d of report.diagnostics) {
@@ -252,6 +255,23 @@ describe('ESLint plugin: eslint-disable comments', () => {
     const unused = `# eslint-disable-next-line trustlint/unknown-action\n${WEB_IDENTITY_YAML}`;
     const r2 = await lintText(unused, 'disable.yaml', [{ linterOptions: { reportUnusedDisableDirectives: 'error' } }]);
     expect(r2.messages.some((m) => m.ruleId === null && /Unused eslint-disable directive/.test(m.message))).toBe(true);
+  });
+
+  it('trustlint’s own suppression comments apply too, and unused ones are trustlint/unused-suppression', async () => {
+    const suppressed = WEB_IDENTITY_YAML.replace(
+      '                token.actions.githubusercontent.com:sub: repo:*',
+      '                # trustlint-disable-next-line wildcard-subject -- sandbox account\n                token.actions.githubusercontent.com:sub: repo:*',
+    );
+    const r1 = await lintText(suppressed, 'suppress.yaml');
+    expect(r1.messages.map((m) => m.ruleId)).toEqual(['trustlint/missing-audience']);
+    const unused = `# trustlint-disable-next-line unknown-action -- nothing here\n${WEB_IDENTITY_YAML}`;
+    const r2 = await lintText(unused, 'suppress.yaml');
+    const engine = new Linter({ config: { rules: {}, reportUnusedSuppressions: true } }).lintText('suppress.yaml', unused, false).diagnostics;
+    expect(engine.map((d) => d.ruleId)).toContain('unused-suppression');
+    expect(r2.messages.map((m) => [m.ruleId, m.line, m.column]).sort()).toEqual(engine.map((d) => [`trustlint/${d.ruleId}`, d.range.start.line, d.range.start.column]).sort());
+    // Turned off in ESLint, it is not reported.
+    const r3 = await lintText(unused, 'suppress.yaml', [{ rules: { 'trustlint/unused-suppression': 'off' } }]);
+    expect(r3.messages.map((m) => m.ruleId)).not.toContain('trustlint/unused-suppression');
   });
 
   it('work in JSONC (// and /* */ comments)', async () => {

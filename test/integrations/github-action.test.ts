@@ -9,8 +9,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { BAD_TEMPLATE, GOOD_TEMPLATE, PKG, ROOT, codeBlocks, exec, snapshot, tempDir } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BAD_TEMPLATE, GOOD_TEMPLATE, PKG, ROOT, codeBlocks, exec, snapshot, removeTempDirs, tempDir } from './helpers.js';
 
 interface Step {
   id?: string;
@@ -107,6 +107,8 @@ interface Sarif {
   }>;
 }
 
+
+afterAll(removeTempDirs);
 describe('action.yml', () => {
   it('is a composite action whose inputs, outputs and steps fit together', () => {
     expect(ACTION.name).toBe('trustlint');

@@ -6,8 +6,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { BAD_TEMPLATE, GOOD_TEMPLATE, PKG, ROOT, codeBlocks, exec, tempDir } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BAD_TEMPLATE, GOOD_TEMPLATE, PKG, ROOT, codeBlocks, exec, removeTempDirs, tempDir } from './helpers.js';
 
 interface Job {
   stage: string;
@@ -27,6 +27,8 @@ interface CodeQualityIssue {
   location: { path: string; lines: { begin: number; end?: number } };
 }
 
+
+afterAll(removeTempDirs);
 describe('docs/integrations/gitlab-ci.md', () => {
   let job: Job;
   let bin: string;

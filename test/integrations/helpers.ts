@@ -3,7 +3,7 @@
  * in temporary directories, never in the repository itself.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +22,17 @@ export const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) 
 export const BAD_TEMPLATE = readFileSync(join(ROOT, 'fixtures/cloudformation/github-oidc-bad.yaml'), 'utf8');
 export const GOOD_TEMPLATE = readFileSync(join(ROOT, 'fixtures/cloudformation/github-oidc-good.yaml'), 'utf8');
 
+const made: string[] = [];
+
+/** A new temporary directory, removed by `removeTempDirs` (call it in `afterAll`). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `trustlint-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `trustlint-${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** The absolute path of a command on PATH, or undefined. */
@@ -49,18 +58,17 @@ export interface Run {
   ms: number;
 }
 
-/** Runs a command to completion (never throws for a non-zero exit). */
-export function exec(command: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
+/** Runs a command to completion, with no standard input (never throws for a non-zero exit). */
+export function exec(command: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
   const start = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), stdout, stderr, ms: Date.now() - start }));
-    child.stdin.end(opts.input ?? '');
   });
 }
 

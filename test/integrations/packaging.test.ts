@@ -3,11 +3,10 @@
  * tarball's contents, and a temporary project that installs the tarball and uses it — the
  * `trustlint` bin, the library, and the ESLint plugin with the configs of docs/integrations/eslint.md.
  */
-import { symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { BAD_TEMPLATE, GOOD_TEMPLATE, PKG, ROOT, codeBlocks, exec, ok, snapshot, tempDir } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BAD_TEMPLATE, GOOD_TEMPLATE, PKG, ROOT, codeBlocks, exec, ok, snapshot, removeTempDirs, tempDir } from './helpers.js';
 import { RULES } from '../../rules/index.js';
 
 interface PackResult {
@@ -19,6 +18,8 @@ interface PackResult {
 
 const versionOf = (name: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
+
+afterAll(removeTempDirs);
 describe('npm package', () => {
   let pack: PackResult;
   let tarball: string;
@@ -41,11 +42,11 @@ describe('npm package', () => {
     mkdirSync(consumer);
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }, null, 2));
     const install = ok(
-      await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, `eslint@${versionOf('eslint')}`, `@eslint/js@${versionOf('@eslint/js')}`], { cwd: consumer }),
+      await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, `eslint@${versionOf('eslint')}`, `@eslint/js@${versionOf('@eslint/js')}`, `typescript@${versionOf('typescript')}`, `@types/node@${versionOf('@types/node')}`], { cwd: consumer }),
       'npm install <tarball>',
     );
     installMs = install.ms;
-    console.log(`npm install of the tarball, eslint and @eslint/js into a new project: ${(installMs / 1000).toFixed(1)} s`);
+    console.log(`npm install of the tarball, eslint, @eslint/js, typescript and @types/node into a new project: ${(installMs / 1000).toFixed(1)} s`);
     mkdirSync(join(consumer, 'infra'));
     writeFileSync(join(consumer, 'infra/bad.yaml'), BAD_TEMPLATE);
     writeFileSync(join(consumer, 'infra/good.yaml'), GOOD_TEMPLATE);
@@ -90,6 +91,24 @@ describe('npm package', () => {
     const deep = await exec('node', ['--input-type=module', '-e', "await import('trustlint/dist/src/linter.js')"], { cwd: consumer });
     expect(deep.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
+
+  it('its type declarations fit ESLint’s: an eslint.config.ts with defineConfig() type-checks (skipLibCheck off)', async () => {
+    writeFileSync(
+      join(consumer, 'check.ts'),
+      [
+        "import { defineConfig } from 'eslint/config';",
+        "import trustlint from 'trustlint/eslint-plugin';",
+        "import { Linter, type Diagnostic } from 'trustlint';",
+        '',
+        "export default defineConfig([...trustlint.configs.recommended, { plugins: { trustlint }, rules: { 'trustlint/action-case': 'off' } }]);",
+        "export const findings: Diagnostic[] = new Linter().lintText('a.json', '{}').diagnostics;",
+        '',
+      ].join('\n'),
+    );
+    const tsconfig = { compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['check.ts'] };
+    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify(tsconfig));
+    ok(await exec('npx', ['--no', '--', 'tsc', '-p', '.'], { cwd: consumer }), 'tsc in the consumer project');
+  }, 60_000);
 
   it('npx eslint with each eslint.config.js of docs/integrations/eslint.md reports trustlint’s findings', async () => {
     const configs = codeBlocks('docs/integrations/eslint.md').filter((b) => b.lang === 'js' && b.code.startsWith('// eslint.config.js'));

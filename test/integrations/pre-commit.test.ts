@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { BAD_TEMPLATE, GOOD_TEMPLATE, GIT_ENV, PKG, ROOT, codeBlocks, exec, gitRepo, ok, snapshot, tempDir, which } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BAD_TEMPLATE, GOOD_TEMPLATE, GIT_ENV, PKG, ROOT, codeBlocks, exec, gitRepo, ok, snapshot, removeTempDirs, tempDir, which } from './helpers.js';
 
 const PRE_COMMIT = which('pre-commit');
 const MISSING = 'pre-commit is not installed: `apt-get install pre-commit` (.ci/run installs it, so CI always runs these tests)';
@@ -27,6 +27,8 @@ const HOOKS = parseYaml(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8
 
 if (!PRE_COMMIT && !process.env.CI) console.warn(`pre-commit tests skipped: ${MISSING}`);
 
+
+afterAll(removeTempDirs);
 describe('.pre-commit-hooks.yaml', () => {
   it('declares the trustlint hook: node, the `trustlint` bin, every format trustlint reads', () => {
     expect(HOOKS.map((h) => h.id)).toEqual(['trustlint']);
