@@ -1,9 +1,12 @@
 /** The programmatic API: configure the rules once, lint texts or files. */
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { RULES } from '../rules/index.js';
 import type { RuleModule } from './rule-kit/index.js';
 import { SourceFile } from './parsers/source.js';
 import { lintSource, validateOptions, type EnabledRule } from './engine/engine.js';
+import { looksRelevant } from './engine/parse.js';
 import type { LintConfig, RuleConfig, Settings } from './engine/config.js';
 import { SEVERITY_ORDER, docsUrl, type Diagnostic, type FileResult, type LintResults, type RuleDescription } from './engine/diagnostic.js';
 import type { HclContext } from './extract/hcl.js';
@@ -89,34 +92,68 @@ export class Linter {
     else this.hclContexts.delete(displayPath);
   }
 
-  /** Reads and lints a file; unreadable or oversized files become located findings, never exceptions. */
+  /**
+   * Reads and lints a file; unreadable, oversized, binary or undecodable files become located
+   * findings, never exceptions. Only regular files are opened (a FIFO or a device never is), the
+   * size is checked before anything is read, and no more than `maxFileSize` bytes are ever read.
+   */
   async lintFile(absolutePath: string, displayPath: string, explicit: boolean): Promise<FileResult> {
+    let buf: Buffer;
     try {
       const st = await stat(absolutePath);
-      if (st.size > this.maxFileSize) {
-        return this.fileProblem(displayPath, `File is ${st.size} bytes, over the ${this.maxFileSize}-byte limit (--max-file-size); it was not linted.`);
+      if (st.isDirectory()) {
+        // Only a directory whose entries could not be listed while walking is handed to lintFile.
+        const why = await readdir(absolutePath).then(
+          () => undefined,
+          (e: NodeJS.ErrnoException) => e,
+        );
+        return this.fileProblem(displayPath, `Directory could not be read${why ? `: ${errnoText(why)}` : ''}; the files in it were not linted.`);
       }
-      const buf = await readFile(absolutePath);
-      if (buf.includes(0)) {
-        if (!explicit) return { file: displayPath, diagnostics: [] };
-        return this.fileProblem(displayPath, 'File is binary (it contains NUL bytes); it was not linted.');
-      }
-      if (TERRAFORM_FILES.test(displayPath)) {
-        try {
-          await this.prepareTerraform(absolutePath, displayPath);
-        } catch (e) {
-          return this.fileProblem(displayPath, `${(e as Error).message}; the file was not linted.`);
-        }
-      }
-      return this.lintText(displayPath, new TextDecoder('utf-8').decode(buf), explicit);
+      if (!st.isFile()) return this.fileProblem(displayPath, `${fileKind(st)} is not a regular file; it was not read or linted.`);
+      if (st.size > this.maxFileSize) return this.oversized(displayPath, st.size);
+      const read = await readRegularFile(absolutePath, this.maxFileSize);
+      if (typeof read === 'string') return this.fileProblem(displayPath, read);
+      if (typeof read === 'number') return this.oversized(displayPath, read);
+      buf = read;
     } catch (e) {
-      return this.fileProblem(displayPath, `File could not be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+      return this.fileProblem(displayPath, `File could not be read: ${errnoText(e as NodeJS.ErrnoException)}.`);
     }
+    const decoded = decodeFile(buf);
+    if (!decoded.ok) {
+      // As for a syntax error: a file that is none of ours (an image, a Latin-1 config) is skipped, named or not.
+      if (!looksRelevant(decoded.text)) return { file: displayPath, diagnostics: [] };
+      return this.fileProblem(displayPath, decoded.message, { text: decoded.text, offset: decoded.offset });
+    }
+    if (TERRAFORM_FILES.test(displayPath)) {
+      try {
+        await this.prepareTerraform(absolutePath, displayPath);
+      } catch (e) {
+        return this.fileProblem(displayPath, `${(e as Error).message}; the file was not linted.`);
+      }
+    }
+    return this.lintText(displayPath, decoded.text, explicit);
   }
 
-  private fileProblem(path: string, message: string): FileResult {
+  private oversized(path: string, size: number): FileResult {
+    return this.fileProblem(path, `File is ${size} bytes, over the ${this.maxFileSize}-byte limit (--max-file-size); it was not linted.`);
+  }
+
+  /**
+   * A finding about the file as a whole (parse-error severity). `at`: the decoded text and the
+   * offset the problem is at (an undecodable byte), for a located finding with a code frame.
+   */
+  private fileProblem(path: string, message: string, at?: { text: string; offset: number }): FileResult {
     const parse = this.enabled.find((r) => r.rule.meta.id === 'parse-error');
     const severity = parse && parse.config.severity !== 'off' ? parse.config.severity : undefined;
+    let range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    let offsets = { start: 0, end: 0 };
+    if (at) {
+      const source = new SourceFile(path, at.text);
+      const start = Math.max(0, Math.min(at.offset, at.text.length));
+      const end = start < at.text.length && !/[\r\n]/.test(at.text[start]) ? start + 1 : start;
+      range = { start: source.position(start), end: source.position(end) };
+      offsets = { start, end };
+    }
     const diagnostics: Diagnostic[] = severity
       ? [
           {
@@ -124,15 +161,15 @@ export class Linter {
             severity,
             message,
             file: path,
-            range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-            offsets: { start: 0, end: 0 },
+            range,
+            offsets,
             path: '',
             fingerprint: `parse-error:${path}`,
             docsUrl: docsUrl('parse-error'),
           },
         ]
       : [];
-    return { file: path, diagnostics };
+    return at ? { file: path, text: at.text, diagnostics } : { file: path, diagnostics };
   }
 
   describeRules(): RuleDescription[] {
@@ -161,4 +198,170 @@ export function summarize(results: FileResult[], quiet = false): LintResults {
     }
   }
   return { results: out, summary };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading files
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'it no longer exists (removed while trustlint ran?)',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'it is a symbolic link loop',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of its path is not a directory',
+  ENAMETOOLONG: 'its name is too long',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+function errnoText(e: NodeJS.ErrnoException): string {
+  const text = e.code ? ERRNO_TEXT[e.code] : undefined;
+  return text ? `${text} (${e.code})` : (e.code ?? e.message);
+}
+
+function fileKind(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (st.isFIFO()) return 'This named pipe (FIFO)';
+  if (st.isSocket()) return 'This socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'This device';
+  return 'This path';
+}
+
+/**
+ * The bytes of a regular file: opened without blocking (a FIFO swapped in after `stat` cannot hang
+ * the run), checked again on the open handle, and read to at most `max` bytes. Returns a message
+ * when it is not a regular file after all, the size when it grew over `max`.
+ */
+async function readRegularFile(path: string, max: number): Promise<Buffer | string | number> {
+  const fh: FileHandle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return `${fileKind(st)} is not a regular file; it was not read or linted.`;
+    if (st.size > max) return st.size;
+    let buf = Buffer.allocUnsafe(Math.min(st.size, max) + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        if (n > max) return n;
+        const bigger = Buffer.allocUnsafe(Math.min(n * 2, max + 1));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return n > max ? n : buf.subarray(0, n);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** How a file's bytes were decoded, so that `--fix` writes the file back the same way. */
+export type FileEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+
+export type DecodedFile =
+  | { ok: true; text: string; encoding: FileEncoding }
+  /** `text`: a lossy decoding, to show where the problem is; `offset`: where, in `text`. */
+  | { ok: false; message: string; text: string; offset: number };
+
+/**
+ * Decodes a file: UTF-8 (a byte order mark is dropped), UTF-16 LE/BE with a byte order mark.
+ * Anything else is refused with the position of the first byte that cannot be read: binary files
+ * (NUL bytes), invalid UTF-8, UTF-16 without a byte order mark. A linter must not read a
+ * mis-decoded file as if it were what the author wrote.
+ */
+export function decodeFile(buf: Uint8Array): DecodedFile {
+  if (buf[0] === 0xff && buf[1] === 0xfe) return decodeUtf16(buf, 'utf-16le');
+  if (buf[0] === 0xfe && buf[1] === 0xff) return decodeUtf16(buf, 'utf-16be');
+  const lossy = () => new TextDecoder('utf-8').decode(buf);
+  const nul = buf.indexOf(0);
+  if (nul >= 0) {
+    const u16 = utf16WithoutBom(buf);
+    if (u16) {
+      return {
+        ok: false,
+        message: `File looks like ${u16.toUpperCase()} text without a byte order mark; it was not linted. Save it as UTF-8 (or as ${u16.toUpperCase()} with a byte order mark).`,
+        text: new TextDecoder(u16).decode(buf),
+        offset: 0,
+      };
+    }
+    return { ok: false, message: 'File is binary (it contains a NUL byte here); it was not linted.', text: lossy(), offset: new TextDecoder('utf-8').decode(buf.subarray(0, nul)).length };
+  }
+  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  if (!isUtf8(buf)) {
+    const bad = firstInvalidUtf8(buf);
+    const hex = buf[bad].toString(16).toUpperCase().padStart(2, '0');
+    return {
+      ok: false,
+      message: `File is not valid UTF-8: the byte 0x${hex} here cannot be decoded; it was not linted. Save the file as UTF-8.`,
+      text: lossy(),
+      offset: new TextDecoder('utf-8').decode(buf.subarray(0, bad)).length,
+    };
+  }
+  return { ok: true, text: new TextDecoder('utf-8').decode(buf), encoding: bom ? 'utf-8-bom' : 'utf-8' };
+}
+
+/** The bytes to write for a text read as `encoding` (its byte order mark restored). */
+export function encodeText(text: string, encoding: FileEncoding): Buffer {
+  switch (encoding) {
+    case 'utf-8':
+      return Buffer.from(text, 'utf8');
+    case 'utf-8-bom':
+      return Buffer.from(`\ufeff${text}`, 'utf8');
+    case 'utf-16le':
+      return Buffer.from(`\ufeff${text}`, 'utf16le');
+    case 'utf-16be':
+      return Buffer.from(`\ufeff${text}`, 'utf16le').swap16();
+  }
+}
+
+function decodeUtf16(buf: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): DecodedFile {
+  const name = encoding.toUpperCase();
+  let text: string;
+  try {
+    text = new TextDecoder(encoding, { fatal: true }).decode(buf);
+  } catch {
+    const lossy = new TextDecoder(encoding).decode(buf);
+    const at = lossy.indexOf('\ufffd');
+    return { ok: false, message: `File is not valid ${name} (it has a byte order mark, but a broken character here); it was not linted.`, text: lossy, offset: at < 0 ? lossy.length : at };
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) return { ok: false, message: `File is binary (it contains a NUL character here); it was not linted.`, text, offset: nul };
+  return { ok: true, text, encoding };
+}
+
+/** `utf-16le`/`utf-16be` when the NUL bytes fall on every other byte, as in mostly-ASCII UTF-16. */
+function utf16WithoutBom(buf: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const n = Math.min(buf.length, 4096) & ~1;
+  if (n < 4) return undefined;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (buf[i] === 0) even++;
+    if (buf[i + 1] === 0) odd++;
+  }
+  const pairs = n / 2;
+  if (odd >= pairs * 0.7 && even === 0) return 'utf-16le';
+  if (even >= pairs * 0.7 && odd === 0) return 'utf-16be';
+  return undefined;
+}
+
+/** Index of the first byte that does not start a well-formed UTF-8 sequence (`isUtf8` said there is one). */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (n === 0 || i + n >= b.length) return i;
+    const c1 = b[i + 1];
+    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) return i;
+    for (let k = 1; k <= n; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return b.length - 1;
 }

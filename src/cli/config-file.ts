@@ -3,7 +3,7 @@
  * `--config`. Data only — never code. Every mistake is reported with the offending key and its
  * line and column, and stops the run (exit 2): no silent defaults.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseText } from '../engine/parse.js';
@@ -13,6 +13,7 @@ import type { Node } from '../parsers/tree.js';
 import { UsageError } from '../linter.js';
 
 export const CONFIG_NAMES = ['trustlint.config.yaml', 'trustlint.config.yml', 'trustlint.config.json'];
+const MAX_CONFIG_SIZE = 1024 * 1024;
 
 export interface LoadedConfig {
   config: LintConfig;
@@ -42,8 +43,12 @@ export async function loadConfig(path: string | undefined, cwd: string, knownRul
   if (!path) return { config: { rules: {} }, ignore: [], base: cwd };
   let text: string;
   try {
+    // Only a regular file, and not a huge one: a config symlinked to /dev/zero or a FIFO is refused.
+    const st = await stat(path);
+    if (!st.isFile() || st.size > MAX_CONFIG_SIZE) throw new UsageError(`Config file ${path} is ${st.isFile() ? `${st.size} bytes, over ${MAX_CONFIG_SIZE}` : 'not a regular file'}.`);
     text = await readFile(path, 'utf8');
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`Cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
   }
   const shown = relative(cwd, path) || path;

@@ -1,7 +1,7 @@
 /**
  * Turns command-line paths into the files to lint: files as named, directories walked (honouring
- * `.gitignore`, skipping node_modules, .git and .terraform, never following symlinked directories),
- * and globs.
+ * `.gitignore`, skipping node_modules, .git and .terraform, never following symlinks, never opening
+ * anything but regular files and directories), and globs.
  */
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
@@ -24,9 +24,16 @@ export function displayPath(cwd: string, abs: string): string {
   return sep === '/' ? rel : rel.split(sep).join('/');
 }
 
+/** Larger `.gitignore` files are not read (a symlink to /dev/zero must not exhaust memory). */
+const MAX_GITIGNORE_SIZE = 1024 * 1024;
+
 async function gitignoreAt(dir: string): Promise<Ignore | undefined> {
   try {
-    return ignore().add(await readFile(join(dir, '.gitignore'), 'utf8'));
+    const path = join(dir, '.gitignore');
+    // Like git, never through a symlink; only a regular file (a FIFO would block the walk).
+    const st = await lstat(path);
+    if (!st.isFile() || st.size > MAX_GITIGNORE_SIZE) return undefined;
+    return ignore().add(await readFile(path, 'utf8'));
   } catch {
     return undefined;
   }
@@ -66,6 +73,8 @@ async function walk(root: string, cwd: string, out: Target[], extraIgnore: Extra
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {
+      // Reported (by Linter.lintFile), not skipped in silence: its files are not linted.
+      out.push({ absolute: dir, display: displayPath(cwd, dir), explicit: true });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -121,8 +130,13 @@ export async function discover(args: string[], cwd: string, ignoreSets: IgnoreSe
     let st;
     try {
       st = await stat(abs);
-    } catch {
+    } catch (e) {
       st = undefined;
+      // A symbolic link loop exists, but cannot be read: reported as a finding of its own.
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') {
+        targets.push({ absolute: abs, display: displayPath(cwd, abs), explicit: true });
+        continue;
+      }
     }
     if (st?.isDirectory()) {
       const found: Target[] = [];
@@ -132,7 +146,8 @@ export async function discover(args: string[], cwd: string, ignoreSets: IgnoreSe
       targets.push({ absolute: abs, display: displayPath(cwd, abs), explicit: true });
     } else if (/[*?[\]{}]/.test(arg)) {
       const { glob } = await import('tinyglobby');
-      const files = await glob(arg, { cwd, absolute: true, ignore: ['**/node_modules/**', '**/.git/**', '**/.terraform/**'], dot: false });
+      // Like the walk, never through a symbolic link (a loop, or a way out of the tree).
+      const files = await glob(arg, { cwd, absolute: true, ignore: ['**/node_modules/**', '**/.git/**', '**/.terraform/**'], dot: false, followSymbolicLinks: false });
       files.sort();
       for (const f of files) {
         const l = await lstat(f).catch(() => undefined);

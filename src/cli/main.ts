@@ -11,6 +11,7 @@ import { Linter, summarize, UsageError } from '../linter.js';
 import { isRuleSetting, type LintConfig } from '../engine/config.js';
 import type { FileResult } from '../engine/diagnostic.js';
 import { discover } from './discover.js';
+import { canUseWorkers, defaultJobs, keepText, lintAhead, lintOnWorkers, READ_AHEAD, workersFor, type TextPolicy } from './pool.js';
 
 const HELP = `Usage: trustlint [options] [paths...]
        trustlint rules [--format stylish|json]
@@ -37,6 +38,7 @@ Options:
       --quiet               report errors only
       --ignore <glob>       skip matching paths (repeatable)
       --max-file-size <n>   skip files larger than n bytes (default 20971520)
+  -j, --jobs <n>            lint on n worker threads (default: the available cores; 1: no workers)
       --color / --no-color  force colours on or off (default: on for a terminal)
   -h, --help                show this help
   -v, --version             show the version
@@ -111,6 +113,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
         quiet: { type: 'boolean' },
         ignore: { type: 'string', multiple: true },
         'max-file-size': { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -154,6 +157,11 @@ async function main(argv: string[], io: CliIO): Promise<number> {
     maxFileSize = Number(values['max-file-size']);
     if (!Number.isInteger(maxFileSize) || maxFileSize <= 0) throw new UsageError('--max-file-size expects a number of bytes.');
   }
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs expects a whole number >= 1.');
+  }
   const linter = new Linter({ config, maxFileSize });
 
   if (positionals[0] === 'rules') {
@@ -174,8 +182,15 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   const policy = { unsafe: !!values['unsafe-fixes'] };
   let diffs = '';
   let fixFailures = 0;
-  for (const t of targets) {
-    const r = await linter.lintFile(t.absolute, t.display, t.explicit);
+  // Only what the report shows is kept of each file: its findings, and its text for code frames.
+  const text: TextPolicy = formatName === 'stylish' ? 'findings' : formatName === 'sarif' ? 'fixes' : 'none';
+  const workers = fixing || !canUseWorkers() ? 0 : workersFor(targets.length, jobs ?? defaultJobs());
+  if (workers > 0) results.push(...(await lintOnWorkers(targets, workers, { config, maxFileSize, text })));
+  const inOrder = workers > 0 ? [] : targets;
+  // Reading the next files overlaps linting this one (not while fixing: files are rewritten).
+  const lintNext = lintAhead((t) => linter.lintFile(t.absolute, t.display, t.explicit), inOrder, fixing ? 1 : READ_AHEAD);
+  for (const [i, t] of inOrder.entries()) {
+    const r = await lintNext(i);
     if (fixing && r.text !== undefined && r.diagnostics.some((d) => d.fix)) {
       const { fixToFixedPoint } = await import('../fixes/apply.js');
       const original = r.text;
@@ -186,13 +201,13 @@ async function main(argv: string[], io: CliIO): Promise<number> {
           const patch = createTwoFilesPatch(`a/${t.display}`, `b/${t.display}`, original, fixed.output, '', '', { context: 3 });
           // git-style headers: no `=====` separator, no trailing tab after the names.
           diffs += patch.replace(/^=+\n/m, '').replace(/^(---|\+\+\+) (.*)\t$/gm, '$1 $2');
-          results.push(r);
+          results.push(keepText(r, text));
           continue;
         }
         const { writeFixed, FixWriteError } = await import('../fixes/write-file.js');
         try {
           await writeFixed(t.absolute, original, fixed.output, io.cwd);
-          results.push({ ...r, text: fixed.output, diagnostics: fixed.diagnostics });
+          results.push(keepText({ ...r, text: fixed.output, diagnostics: fixed.diagnostics }, text));
           continue;
         } catch (e) {
           if (!(e instanceof FixWriteError)) throw e;
@@ -201,7 +216,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
         }
       }
     }
-    results.push(r);
+    results.push(keepText(r, text));
   }
   if (diffOnly) {
     io.stdout(diffs);

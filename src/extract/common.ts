@@ -40,6 +40,15 @@ export function embeddedPolicy(node: ScalarNode, path: Path, opts: BuildOptions,
     });
     return undefined;
   }
+  if (parsed.root?.type === 'scalar' && typeof parsed.root.value === 'string' && /^\s*\{[\s\S]*"Statement"/.test(parsed.root.value)) {
+    // `jsonencode(jsonencode(...))`, `JSON.stringify` twice: IAM reads a string, not a policy.
+    ctx.errors.push({
+      message: `The policy in ${String(path[path.length - 1] ?? 'this string')} is encoded twice: its JSON text is a JSON string holding the policy, which IAM rejects (MalformedPolicyDocument). Encode the policy once.`,
+      range: parsed.root.range,
+      path,
+    });
+    return undefined;
+  }
   if (!parsed.root || parsed.root.type !== 'object') return undefined;
   const doc = buildPolicy(parsed.root, opts);
   ctx.documents.push(doc);

@@ -89,7 +89,9 @@ function hex(code: number, digits: number): string {
 /**
  * The visible escape for a UTF-16 code unit that must not reach a terminal raw, or undefined.
  * C0 controls except tab, DEL, C1 controls (`\xNN`); bidirectional overrides and isolates,
- * line/paragraph separators and lone surrogates (`\uNNNN`), which could reorder or hide text.
+ * line/paragraph separators, invisible characters (zero-width space, word joiner, a byte order mark
+ * inside text: `Fede\u200Brated` must not read as `Federated`) and lone surrogates (`\uNNNN`), which
+ * could reorder or hide text.
  * `next`/`prev` are the neighbouring code units, to tell a surrogate pair from a lone half.
  */
 export function controlEscape(code: number, prev = 0, next = 0): string | undefined {
@@ -101,7 +103,10 @@ export function controlEscape(code: number, prev = 0, next = 0): string | undefi
     (code >= 0x202a && code <= 0x202e) ||
     (code >= 0x2066 && code <= 0x2069) ||
     code === 0x2028 ||
-    code === 0x2029
+    code === 0x2029 ||
+    code === 0x200b ||
+    code === 0x2060 ||
+    code === 0xfeff
   ) {
     return `\\u${hex(code, 4)}`;
   }

@@ -59,14 +59,32 @@ export function canonicalAction(action: string): string | undefined {
   return name ? `${prefix}:${name}` : undefined;
 }
 
+/** Compiled patterns and wildcard matches, reused across statements and files (bounded). */
+const regExps = new Map<string, RegExp>();
+const matches = new Map<string, string[]>();
+const CACHE_LIMIT = 10_000;
+
 /** IAM's action wildcards: `*` any run of characters, `?` one character; case-insensitive. */
 export function wildcardRegExp(pattern: string): RegExp {
-  const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${src}$`, 'i');
+  let re = regExps.get(pattern);
+  if (!re) {
+    const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${src}$`, 'i');
+    if (regExps.size >= CACHE_LIMIT) regExps.clear();
+    regExps.set(pattern, re);
+  }
+  return re;
 }
 
 /** Actions of the service that a pattern (`s3:Get*`) matches. */
 export function matchingActions(prefix: string, namePattern: string): string[] {
-  const re = wildcardRegExp(namePattern);
-  return [...serviceActions(prefix).values()].filter((a) => re.test(a));
+  const key = `${prefix}\u0000${namePattern}`;
+  let found = matches.get(key);
+  if (!found) {
+    const re = wildcardRegExp(namePattern);
+    found = [...serviceActions(prefix).values()].filter((a) => re.test(a));
+    if (matches.size >= CACHE_LIMIT) matches.clear();
+    matches.set(key, found);
+  }
+  return [...found];
 }

@@ -3,7 +3,7 @@
  * Also parses JSON held inside a string of another file: `offsetMap` maps every index of the decoded
  * string to its offset in the outer file, so ranges still point into the file the user edits.
  */
-import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { ArrayNode, Encoder, Entry, Node, ObjectNode, ScalarNode } from './tree.js';
 import type { Range } from './source.js';
 
@@ -40,21 +40,43 @@ const JSON_ERROR_TEXT: Record<string, string> = {
   InvalidCharacter: 'invalid character in string',
 };
 
-/** Deepest nesting of `{`/`[` outside strings, so that a hostile file cannot exhaust the stack. */
+/**
+ * Offset of the first `{`/`[` nested deeper than MAX_NESTING, so that a hostile file cannot
+ * exhaust the stack. Strings and comments end where jsonc-parser's scanner ends them (a string at
+ * a line break too), or a crafted comment or unterminated string could hide the brackets.
+ */
 function nestingTooDeep(text: string): number | undefined {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
+    if (c === 34) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34 || d === 10 || d === 13) break;
+      }
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i < text.length && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const close = text.indexOf('*/', i + 2);
+      i = close < 0 ? text.length : close + 1;
+    } else if (c === 123 || c === 91) {
       if (++depth > MAX_NESTING) return i;
     } else if (c === 125 || c === 93) depth--;
   }
   return undefined;
+}
+
+/** The same, with jsonc-parser's own scanner: only after the parser ran out of stack anyway. */
+function nestingTooDeepScanned(text: string): number {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let k = scanner.scan(); k !== SyntaxKind.EOF; k = scanner.scan()) {
+    if (k === SyntaxKind.OpenBraceToken || k === SyntaxKind.OpenBracketToken) {
+      if (++depth > MAX_NESTING) return scanner.getTokenOffset();
+    } else if (k === SyntaxKind.CloseBraceToken || k === SyntaxKind.CloseBracketToken) depth--;
+  }
+  return 0;
 }
 
 /**
@@ -68,7 +90,13 @@ export function parseJson(text: string, offsetMap?: number[], encoders?: Encoder
     return { error: { message: `nesting deeper than ${MAX_NESTING} levels`, offset: map(deep), length: 1 } };
   }
   const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { allowTrailingComma: !strict, disallowComments: strict, allowEmptyContent: true });
+  let tree: JsonNode | undefined;
+  try {
+    tree = parseTree(text, errors, { allowTrailingComma: !strict, disallowComments: strict, allowEmptyContent: true });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return { error: { message: `nesting deeper than ${MAX_NESTING} levels`, offset: map(nestingTooDeepScanned(text)), length: 1 } };
+  }
   if (errors.length > 0) {
     const e = errors[0];
     const code = printParseErrorCode(e.error);

@@ -2,10 +2,29 @@
  * YAML into the located tree, with the `yaml` package. CloudFormation short-form tags become their
  * long form (`!Ref x` → `{Ref: x}`, `!Sub s` → `{"Fn::Sub": s}`), the tag's range becoming the key's.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Parser, Scalar, type Document, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlPackage from 'yaml';
+import type { CST, Document, Node as YamlNode, Scalar } from 'yaml';
 import type { ArrayNode, Entry, Node, ObjectNode, ScalarNode, ScalarStyle } from './tree.js';
 import type { Range } from './source.js';
 import type { ParseFailure } from './json.js';
+import { parseYamlFast, tagRangeBefore, trimEnd } from './yaml-fast.js';
+
+// The `yaml` package is loaded on first use of the reference path: most files never need it, and
+// loading it is a good part of a cold start.
+let Composer: typeof YamlPackage.Composer;
+let isAlias: typeof YamlPackage.isAlias;
+let isMap: typeof YamlPackage.isMap;
+let isPair: typeof YamlPackage.isPair;
+let isScalar: typeof YamlPackage.isScalar;
+let isSeq: typeof YamlPackage.isSeq;
+let LineCounter: typeof YamlPackage.LineCounter;
+let Parser: typeof YamlPackage.Parser;
+
+function loadYamlPackage(): void {
+  if (Parser) return;
+  ({ Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser } = createRequire(import.meta.url)('yaml') as typeof YamlPackage);
+}
 
 export const CFN_TAGS: Record<string, string> = {
   '!Ref': 'Ref',
@@ -36,11 +55,95 @@ export interface YamlParseResult {
   error?: ParseFailure;
 }
 
-/** Bounds the work an alias-heavy file ("billion laughs") can cause. */
+/** Bounds the work an alias-heavy file ("billion laughs", or a huge anchor used many times) can cause. */
 const MAX_ALIAS_EXPANSION = 10_000;
+const MAX_ALIAS_NODES = 100_000;
 const MAX_DEPTH = 1000;
 
-class TooComplex extends Error {}
+/** Collections nested deeper than this are refused before `yaml` composes them (recursively). */
+const MAX_NESTING = 300;
+
+/** Offset of the first collection nested deeper than MAX_NESTING in the parsed tokens, found without recursion. */
+function nestedTooDeep(tokens: CST.Token[]): number | undefined {
+  const stack: Array<[CST.Token | undefined, number]> = tokens.map((t) => [t, 0]);
+  while (stack.length > 0) {
+    const [t, depth] = stack.pop()!;
+    if (!t) continue;
+    if (t.type === 'document') stack.push([t.value, depth]);
+    else if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
+      if (depth + 1 > MAX_NESTING) return t.offset;
+      for (const item of t.items) {
+        if ('key' in item) stack.push([item.key ?? undefined, depth + 1]);
+        stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A file refused at a position: too deep, too many aliases, a CloudFormation tag misused. */
+class TooComplex extends Error {
+  constructor(
+    message: string,
+    readonly offset = 0,
+    readonly length = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** What each CloudFormation short-form tag takes: a scalar name, a list of so many items, ... */
+const TAG_SCALAR: Record<string, string> = { '!Ref': 'the name of a parameter or resource', '!Condition': 'the name of a condition' };
+const TAG_LIST: Record<string, [number, number]> = {
+  '!Join': [2, 2],
+  '!If': [3, 3],
+  '!Select': [2, 2],
+  '!Split': [2, 2],
+  '!FindInMap': [3, 4],
+  '!Cidr': [3, 3],
+  '!Equals': [2, 2],
+  '!Not': [1, 1],
+  '!And': [2, 10],
+  '!Or': [2, 10],
+};
+const TAG_NOT_MAPPING: Record<string, string> = {
+  '!Sub': 'a string, or a list of a string and a mapping of variables',
+  '!GetAtt': '`Resource.Attribute`, or a list of a resource and an attribute',
+};
+
+/** What a tagged node is, for `tagMisuseOf`: in `yaml`'s Document (reference path) or in our tree (fast path). */
+interface TagShape {
+  map: boolean;
+  seq: boolean;
+  scalar: boolean;
+  items: number;
+  empty: boolean;
+}
+
+function tagMisuse(tag: string, node: YamlNode): string | undefined {
+  const empty = isScalar(node) && (node.value === null || node.value === '');
+  return tagMisuseOf(tag, { map: isMap(node), seq: isSeq(node), scalar: isScalar(node), items: isSeq(node) ? node.items.length : 0, empty });
+}
+
+/** For the fast path: whether the reference path accepts this short-form tag on this (converted) node. */
+export function acceptsCfnTag(tag: string, node: Node): boolean {
+  const empty = node.type === 'scalar' && (node.value === null || node.value === '');
+  return tagMisuseOf(tag, { map: node.type === 'object', seq: node.type === 'array', scalar: node.type === 'scalar', items: node.type === 'array' ? node.items.length : 0, empty }) === undefined;
+}
+
+/** Why CloudFormation refuses this use of a short-form tag, or undefined. Only sure cases. */
+function tagMisuseOf(tag: string, node: TagShape): string | undefined {
+  const { empty } = node;
+  const what = node.map ? 'a mapping' : node.seq ? `a list of ${node.items}` : empty ? 'nothing' : 'a single value';
+  let want: string | undefined;
+  if (TAG_SCALAR[tag] && !(node.scalar && !empty)) want = TAG_SCALAR[tag];
+  else if (TAG_NOT_MAPPING[tag] && node.map) want = TAG_NOT_MAPPING[tag];
+  else if (TAG_LIST[tag]) {
+    const [min, max] = TAG_LIST[tag];
+    if (!node.seq || node.items < min || node.items > max) want = `a list of ${min === max ? min : `${min} to ${max}`} items`;
+  } else if (tag === '!Transform' && !node.map) want = 'a mapping with `Name` and `Parameters`';
+  return want ? `\`${tag}\` takes ${want}, not ${what}: CloudFormation rejects the template` : undefined;
+}
 
 const STYLE: Record<string, ScalarStyle> = {
   PLAIN: 'yaml-plain',
@@ -50,25 +153,32 @@ const STYLE: Record<string, ScalarStyle> = {
   BLOCK_FOLDED: 'yaml-block',
 };
 
-function trimEnd(text: string, start: number, end: number): number {
-  let e = end;
-  while (e > start && /\s/.test(text[e - 1])) e--;
-  return e;
-}
-
-/** The range of a tag written just before a node (`!Ref  x`), found by scanning back over spaces. */
-function tagRangeBefore(text: string, nodeStart: number, tag: string): Range | undefined {
-  let i = nodeStart;
-  while (i > 0 && /[ \t\r\n]/.test(text[i - 1])) i--;
-  if (text.slice(i - tag.length, i) === tag) return { start: i - tag.length, end: i };
-  return undefined;
-}
-
+/**
+ * YAML into located trees. Most files take the fast path (yaml-fast.ts), which builds the tree
+ * straight from the text and declines anything it does not handle exactly as the reference does;
+ * the rest, syntax errors included, take the reference path below.
+ */
 export function parseYaml(text: string): YamlParseResult {
+  const fast = parseYamlFast(text, CFN_TAGS, acceptsCfnTag);
+  if (fast) return { documents: fast };
+  return parseYamlDocuments(text);
+}
+
+/** The reference path: `yaml`'s Documents, converted. Also the oracle of test/yaml-fast.test.ts. */
+export function parseYamlDocuments(text: string): YamlParseResult {
+  loadYamlPackage();
   const lineCounter = new LineCounter();
+  // A lone CR ends a line in YAML 1.2 (and in SourceFile), not for the yaml package: read it as LF.
+  // Same length, so every offset is the same in `text`.
+  const src = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { uniqueKeys: false, lineCounter, prettyErrors: false }) as Document.Parsed[];
+    // parseAllDocuments, with the nesting checked between parsing (no recursion) and composing
+    // (recursive): the stack must never run out, V8 may then abort the process (compiling a RegExp).
+    const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(src));
+    const deep = nestedTooDeep(tokens);
+    if (deep !== undefined) return { documents: [], error: { message: `nesting deeper than ${MAX_NESTING} levels`, offset: deep, length: 1 } };
+    docs = Array.from(new Composer({ uniqueKeys: false }).compose(tokens)) as Document.Parsed[];
   } catch (e) {
     return { documents: [], error: { message: (e as Error).message, offset: 0, length: 1 } };
   }
@@ -78,22 +188,29 @@ export function parseYaml(text: string): YamlParseResult {
     if (err) {
       const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       // An unclosed quote or bracket is reported where the file ends: point at where it opens.
-      const opened = err.code === 'MISSING_CHAR' || /must be sufficiently indented and end with/.test(msg) ? unclosedToken(text) : undefined;
+      const opened = err.code === 'MISSING_CHAR' || /must be sufficiently indented and end with/.test(msg) ? unclosedToken(src) : undefined;
       if (opened) return { documents: [], error: { message: msg, ...opened } };
+      // The yaml package ran out of stack composing the nested collection that starts here.
+      if (err.code === 'RESOURCE_EXHAUSTION') return { documents: [], error: { message: 'nesting too deep', offset: err.pos[0], length: 1 } };
       return { documents: [], error: { message: msg, offset: err.pos[0], length: Math.max(1, err.pos[1] - err.pos[0]) } };
     }
   }
   const out: Node[] = [];
   let expansions = 0;
+  let aliasNodes = 0;
   try {
     for (const d of docs) {
-      const convert = (n: unknown, depth: number): Node => {
-        if (depth > MAX_DEPTH) throw new TooComplex(`nesting deeper than ${MAX_DEPTH} levels`);
+      /** `alias`: the offset of the alias whose target is being expanded. */
+      const convert = (n: unknown, depth: number, alias?: number): Node => {
+        if (depth > MAX_DEPTH) throw new TooComplex(`nesting deeper than ${MAX_DEPTH} levels`, (n as YamlNode | null)?.range?.[0] ?? 0);
+        if (alias !== undefined && ++aliasNodes > MAX_ALIAS_NODES) {
+          throw new TooComplex(`aliases expand to more than ${MAX_ALIAS_NODES} nodes (a huge anchor used many times, or an alias bomb)`, alias);
+        }
         if (isAlias(n)) {
-          if (++expansions > MAX_ALIAS_EXPANSION) throw new TooComplex('too many alias expansions (possible alias bomb)');
+          if (++expansions > MAX_ALIAS_EXPANSION) throw new TooComplex('too many alias expansions (possible alias bomb)', alias ?? n.range?.[0] ?? 0);
           const target = n.resolve(d);
           if (!target) return { type: 'scalar', value: null, style: 'yaml-plain', range: { start: n.range![0], end: n.range![1] } };
-          return convert(target, depth + 1);
+          return convert(target, depth + 1, alias ?? n.range?.[0] ?? 0);
         }
         const node = n as YamlNode | null;
         if (node === null || node === undefined) return { type: 'scalar', value: null, style: 'yaml-plain', range: { start: 0, end: 0 } };
@@ -106,24 +223,37 @@ export function parseYaml(text: string): YamlParseResult {
             if (!isPair(pair)) continue;
             const k = pair.key as YamlNode | null;
             const kr = k?.range ?? [range.start, range.start];
+            if (k?.tag && CFN_TAGS[k.tag]) {
+              const at = tagRangeBefore(text, kr[0], k.tag) ?? { start: kr[0], end: kr[1] };
+              throw new TooComplex(`\`${k.tag}\` cannot stand before a key: CloudFormation rejects the template (write \`Key: ${k.tag} value\`)`, at.start, at.end - at.start);
+            }
             const keyText = isScalar(k) ? String(k.value) : k ? text.slice(kr[0], kr[1]) : '';
             const value: Node =
               pair.value === null || pair.value === undefined
                 ? { type: 'scalar', value: null, style: 'yaml-plain', range: { start: kr[1], end: kr[1] } }
-                : convert(pair.value, depth + 1);
+                : convert(pair.value, depth + 1, alias);
             const keyStyle = isScalar(k) ? STYLE[k.type ?? 'PLAIN'] : undefined;
-            entries.push({ key: keyText, keyRange: { start: kr[0], end: trimEnd(text, kr[0], kr[1]) }, keyStyle, value });
+            let keyRange: Range = { start: kr[0], end: trimEnd(text, kr[0], kr[1]) };
+            if (keyRange.end === keyRange.start) {
+              // An empty key (`: value`, `? `): at its indicator, not at the indentation before it.
+              const limit = value.range.start;
+              let i = keyRange.start;
+              while (i < limit && /[ \t\r\n?]/.test(text[i])) i++;
+              keyRange = { start: i, end: i };
+            }
+            entries.push({ key: keyText, keyRange, keyStyle, value });
           }
           result = { type: 'object', entries, range } satisfies ObjectNode;
         } else if (isSeq(node)) {
-          result = { type: 'array', items: node.items.map((i) => convert(i, depth + 1)), range, flow: node.flow === true } satisfies ArrayNode;
+          result = { type: 'array', items: node.items.map((i) => convert(i, depth + 1, alias)), range, flow: node.flow === true } satisfies ArrayNode;
         } else if (isScalar(node)) {
           const sc = node as Scalar;
           const style = STYLE[sc.type ?? 'PLAIN'] ?? 'yaml-plain';
           const value = sc.value as ScalarNode['value'];
           const scalar: ScalarNode = {
             type: 'scalar',
-            value: typeof value === 'bigint' ? String(value) : (value as unknown) instanceof Date ? text.slice(s, vEnd) : value,
+            // A Date (`!!timestamp`), a Uint8Array (`!!binary`): the text as written.
+            value: typeof value === 'bigint' ? String(value) : typeof value === 'object' && value !== null ? text.slice(s, vEnd) : value,
             style,
             range,
           };
@@ -135,6 +265,8 @@ export function parseYaml(text: string): YamlParseResult {
         const tag = node.tag;
         if (tag && CFN_TAGS[tag]) {
           const tagRange = tagRangeBefore(text, range.start, tag) ?? range;
+          const misuse = tagMisuse(tag, node);
+          if (misuse) throw new TooComplex(misuse, tagRange.start, tagRange.end - tagRange.start);
           if (result.type === 'scalar') result.tagRange = tagRange;
           const wrapped: ObjectNode = {
             type: 'object',
@@ -150,7 +282,7 @@ export function parseYaml(text: string): YamlParseResult {
       out.push(convert(d.contents, 0));
     }
   } catch (e) {
-    if (e instanceof TooComplex) return { documents: [], error: { message: e.message, offset: 0, length: 1 } };
+    if (e instanceof TooComplex) return { documents: [], error: { message: e.message, offset: e.offset, length: Math.max(1, e.length) } };
     if (e instanceof RangeError) return { documents: [], error: { message: 'nesting too deep', offset: 0, length: 1 } };
     throw e;
   }

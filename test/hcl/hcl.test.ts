@@ -83,10 +83,12 @@ describe('syntax errors', () => {
     expect(d.message).toContain("unexpected 'aws:username}");
   });
 
-  it('does not report a broken .tf file that is not about IAM unless it was named', () => {
+  it('does not report a broken .tf file that is not about IAM, named or not; reports one that is', () => {
     const text = 'resource "aws_s3_bucket" "b" {\n  bucket = \n';
     expect(linter.lintText('main.tf', text, false).diagnostics).toEqual([]);
-    expect(linter.lintText('main.tf', text, true).diagnostics.map((d) => d.ruleId)).toEqual(['parse-error']);
+    expect(linter.lintText('main.tf', text, true).diagnostics).toEqual([]);
+    const iam = 'resource "aws_iam_role" "r" {\n  name = \n';
+    expect(linter.lintText('main.tf', iam, false).diagnostics.map((d) => d.ruleId)).toEqual(['parse-error']);
   });
 
   it('reports a policy string that is not JSON at the position of the problem', () => {
