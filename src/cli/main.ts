@@ -11,7 +11,7 @@ import { Linter, summarize, UsageError } from '../linter.js';
 import { isRuleSetting, type LintConfig } from '../engine/config.js';
 import type { FileResult } from '../engine/diagnostic.js';
 import { discover } from './discover.js';
-import { canUseWorkers, defaultJobs, keepText, lintAhead, lintOnWorkers, READ_AHEAD, workersFor, type TextPolicy } from './pool.js';
+import { canUseWorkers, defaultJobs, detach, heapKeeper, keepText, lintAhead, lintInParallel, READ_AHEAD, threadsFor, type TextPolicy } from './pool.js';
 
 const HELP = `Usage: trustlint [options] [paths...]
        trustlint rules [--format stylish|json]
@@ -38,7 +38,7 @@ Options:
       --quiet               report errors only
       --ignore <glob>       skip matching paths (repeatable)
       --max-file-size <n>   skip files larger than n bytes (default 20971520)
-  -j, --jobs <n>            lint on n worker threads (default: the available cores; 1: no workers)
+  -j, --jobs <n>            lint on n threads (default: the available cores; 1: no worker threads)
       --color / --no-color  force colours on or off (default: on for a terminal)
   -h, --help                show this help
   -v, --version             show the version
@@ -184,13 +184,15 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   let fixFailures = 0;
   // Only what the report shows is kept of each file: its findings, and its text for code frames.
   const text: TextPolicy = formatName === 'stylish' ? 'findings' : formatName === 'sarif' ? 'fixes' : 'none';
-  const workers = fixing || !canUseWorkers() ? 0 : workersFor(targets.length, jobs ?? defaultJobs());
-  if (workers > 0) results.push(...(await lintOnWorkers(targets, workers, { config, maxFileSize, text })));
-  const inOrder = workers > 0 ? [] : targets;
+  const threads = fixing || !canUseWorkers() ? 1 : threadsFor(targets.length, jobs ?? defaultJobs());
+  if (threads > 1) results.push(...(await lintInParallel(targets, threads, { config, maxFileSize, text }, (t) => linter.lintFile(t.absolute, t.display, t.explicit))));
+  const inOrder = threads > 1 ? [] : targets;
   // Reading the next files overlaps linting this one (not while fixing: files are rewritten).
   const lintNext = lintAhead((t) => linter.lintFile(t.absolute, t.display, t.explicit), inOrder, fixing ? 1 : READ_AHEAD);
+  const keepHeap = inOrder.length > 1 ? heapKeeper() : () => undefined;
   for (const [i, t] of inOrder.entries()) {
     const r = await lintNext(i);
+    keepHeap();
     if (fixing && r.text !== undefined && r.diagnostics.some((d) => d.fix)) {
       const { fixToFixedPoint } = await import('../fixes/apply.js');
       const original = r.text;
@@ -201,13 +203,13 @@ async function main(argv: string[], io: CliIO): Promise<number> {
           const patch = createTwoFilesPatch(`a/${t.display}`, `b/${t.display}`, original, fixed.output, '', '', { context: 3 });
           // git-style headers: no `=====` separator, no trailing tab after the names.
           diffs += patch.replace(/^=+\n/m, '').replace(/^(---|\+\+\+) (.*)\t$/gm, '$1 $2');
-          results.push(keepText(r, text));
+          results.push(detach(keepText(r, text)));
           continue;
         }
         const { writeFixed, FixWriteError } = await import('../fixes/write-file.js');
         try {
           await writeFixed(t.absolute, original, fixed.output, io.cwd);
-          results.push(keepText({ ...r, text: fixed.output, diagnostics: fixed.diagnostics }, text));
+          results.push(detach(keepText({ ...r, text: fixed.output, diagnostics: fixed.diagnostics }, text)));
           continue;
         } catch (e) {
           if (!(e instanceof FixWriteError)) throw e;
@@ -216,7 +218,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
         }
       }
     }
-    results.push(keepText(r, text));
+    results.push(detach(keepText(r, text)));
   }
   if (diffOnly) {
     io.stdout(diffs);
