@@ -10,6 +10,7 @@ import { TemplateBuilder } from '../model/template.js';
 import type { ConditionBlock, LString, Path, PolicyDocument, PolicyKind, PrincipalBlock, Statement } from '../model/types.js';
 import { embeddedPolicy, type ExtractContext } from './common.js';
 import { stripScheme } from './cloudformation.js';
+import { closingBrace } from '../parsers/template.js';
 
 export interface TfPolicyAttribute {
   attribute: string;
@@ -144,25 +145,6 @@ export class TerraformResolver implements Resolver {
     }
     return { value: text.replace(/\$\$\{/g, '${') };
   }
-}
-
-/** Index of the `}` closing an interpolation that starts at `from`, skipping nested braces and strings. */
-function closingBrace(text: string, from: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = from; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}') {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
 }
 
 export function isTerraformJson(root: Node | undefined): root is ObjectNode {
