@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Linter } from '../linter.js';
-import { heapKeeper, keepText, lintAhead, READ_AHEAD, type WorkerInit, type WorkerReply, type WorkerRequest } from './pool.js';
+import { heapKeeper, keepText, type WorkerInit, type WorkerReply, type WorkerRequest } from './pool.js';
 
 const init = workerData as WorkerInit;
 const linter = new Linter({ config: init.config, maxFileSize: init.maxFileSize });
@@ -14,9 +14,8 @@ async function lintBatch(req: WorkerRequest): Promise<void> {
   let reply: WorkerReply;
   try {
     const results = [];
-    const next = lintAhead((t) => linter.lintFile(t.absolute, t.display, t.explicit), req.targets, READ_AHEAD);
-    for (let i = 0; i < req.targets.length; i++) {
-      results.push(keepText(await next(i), init.text));
+    for (const t of req.targets) {
+      results.push(keepText(await linter.lintFile(t.absolute, t.display, t.explicit), init.text));
       keepHeap();
     }
     reply = { batch: req.batch, results };

@@ -11,7 +11,7 @@ import { Linter, summarize, UsageError } from '../linter.js';
 import { isRuleSetting, type LintConfig } from '../engine/config.js';
 import type { FileResult } from '../engine/diagnostic.js';
 import { discover } from './discover.js';
-import { canUseWorkers, defaultJobs, detach, heapKeeper, keepText, lintAhead, lintInParallel, READ_AHEAD, threadsFor, type TextPolicy } from './pool.js';
+import { canUseWorkers, defaultJobs, detach, heapKeeper, keepText, lintInParallel, threadsFor, type TextPolicy } from './pool.js';
 
 const HELP = `Usage: trustlint [options] [paths...]
        trustlint rules [--format stylish|json]
@@ -187,11 +187,9 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   const threads = fixing || !canUseWorkers() ? 1 : threadsFor(targets.length, jobs ?? defaultJobs());
   if (threads > 1) results.push(...(await lintInParallel(targets, threads, { config, maxFileSize, text }, (t) => linter.lintFile(t.absolute, t.display, t.explicit))));
   const inOrder = threads > 1 ? [] : targets;
-  // Reading the next files overlaps linting this one (not while fixing: files are rewritten).
-  const lintNext = lintAhead((t) => linter.lintFile(t.absolute, t.display, t.explicit), inOrder, fixing ? 1 : READ_AHEAD);
   const keepHeap = inOrder.length > 1 ? heapKeeper() : () => undefined;
-  for (const [i, t] of inOrder.entries()) {
-    const r = await lintNext(i);
+  for (const t of inOrder) {
+    const r = await linter.lintFile(t.absolute, t.display, t.explicit);
     keepHeap();
     if (fixing && r.text !== undefined && r.diagnostics.some((d) => d.fix)) {
       const { fixToFixedPoint } = await import('../fixes/apply.js');

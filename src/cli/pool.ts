@@ -57,30 +57,6 @@ export function keepText(r: FileResult, policy: TextPolicy): FileResult {
 }
 
 /**
- * Lints targets in order while reading ahead: asking for result `i` starts the next `depth - 1`
- * files too, so that reading them overlaps linting this one (lintFile is I/O, then CPU).
- */
-export function lintAhead(lint: (t: LintTarget) => Promise<FileResult>, targets: LintTarget[], depth: number): (i: number) => Promise<FileResult> {
-  const started = new Map<number, Promise<FileResult>>();
-  let next = 0;
-  return (i) => {
-    while (next < targets.length && next < i + depth) {
-      const k = next++;
-      const p = lint(targets[k]);
-      // Awaited in turn below; a rejection before its turn is not "unhandled".
-      p.catch(() => undefined);
-      started.set(k, p);
-    }
-    const p = started.get(i) ?? lint(targets[i]);
-    started.delete(i);
-    return p;
-  };
-}
-
-/** Files read ahead of the one being linted. */
-export const READ_AHEAD = 3;
-
-/**
  * Keeps the heap near what is live. Each file's tree lives just long enough to be promoted to V8's
  * old generation, which V8 lets grow with the work done, so that a long run peaks far higher than a
  * short one for the same live data. Called after each file: when the heap has grown well past what
@@ -200,9 +176,8 @@ export async function lintInParallel(targets: LintTarget[], threads: number, opt
         while (next < batches.length && failed === undefined) {
           const batch = next++;
           const list = batches[batch];
-          const lintNext = lintAhead(lintHere, list, READ_AHEAD);
           for (let j = 0; j < list.length; j++) {
-            results[batch * BATCH + j] = detach(keepText(await lintNext(j), opts.text));
+            results[batch * BATCH + j] = detach(keepText(await lintHere(list[j]), opts.text));
             keepHeap();
           }
           finished();

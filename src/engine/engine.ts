@@ -154,6 +154,8 @@ export interface RunContext {
 }
 
 export function runRules(file: SourceFile, documents: PolicyDocument[], rules: EnabledRule[], collector: Collector, run: RunContext): void {
+  // Every event is about a policy document: a file without one has nothing for the rules.
+  if (documents.length === 0) return;
   const internal = rules.find((r) => r.rule.meta.id === 'internal-error')?.config.severity ?? 'error';
   const crash = (ruleId: string, e: unknown, at: Locatable) => {
     if (internal !== 'off') reportCrash(collector, internal, ruleId, e, at);

@@ -15,36 +15,48 @@ export interface Range {
 }
 
 export class SourceFile {
-  readonly lineStarts: number[];
+  private starts?: number[];
 
   constructor(
     /** Path as shown to the user: relative to the working directory, POSIX separators. */
     readonly path: string,
     readonly text: string,
-  ) {
+  ) {}
+
+  /** Offsets where lines start; built on first use (most files are never asked for a position). */
+  get lineStarts(): readonly number[] {
+    if (this.starts) return this.starts;
+    const { text } = this;
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+    // A lone `\r` ends a line too; most files have none, so look for one only once.
+    if (text.indexOf('\r') < 0) {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
       }
     }
-    this.lineStarts = starts;
+    this.starts = starts;
+    return starts;
   }
 
   /** 1-based line and column of a 0-based offset. */
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= o) lo = mid;
+      if (starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: o - this.lineStarts[lo] + 1 };
+    return { line: lo + 1, column: o - starts[lo] + 1 };
   }
 
   /** 0-based offset of a 1-based line and column. */

@@ -40,6 +40,23 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...wrapped, default: wrapped };
 });
 
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<Record<string, (...args: unknown[]) => unknown>>();
+  const denied = (code: string, path: string) => Object.assign(new Error(`${code}: '${path}'`), { code, path });
+  const wrapped = {
+    ...fs,
+    openSync: (...args: unknown[]) => {
+      if (hooks.locked && String(args[0]) === hooks.locked) throw denied('EACCES', hooks.locked);
+      return fs.openSync(...args);
+    },
+    readdirSync: (...args: unknown[]) => {
+      if (hooks.unlisted && String(args[0]) === hooks.unlisted) throw denied('EACCES', hooks.unlisted);
+      return fs.readdirSync(...args);
+    },
+  };
+  return { ...wrapped, default: wrapped };
+});
+
 // A file removed after it was found, before it is read.
 vi.mock('../../src/cli/discover.js', async (importOriginal) => {
   const m = await importOriginal<typeof import('../../src/cli/discover.js')>();

@@ -2,8 +2,9 @@
  * Issue 9, the file system as an adversary: a 200 MB file, FIFOs, devices, symlink loops, files
  * that vanish or become unreadable during the run, a hostile `.gitignore` or config file. Every case
  * ends with a finding (or a usage error for the config), never a hang, and the other files are
- * still linted. `node:fs/promises` is wrapped to record what is opened and to inject the errors a
- * root user (as in CI containers) never gets from chmod.
+ * still linted. `node:fs` (files are read synchronously) and `node:fs/promises` (the walk) are
+ * wrapped to record what is opened and to inject the errors a root user (as in CI containers) never
+ * gets from chmod.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,27 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     },
     stat: async (...args: unknown[]) => {
       const real = (await fs.stat(...args)) as object;
+      return hooks.stat?.(String(args[0]), real) ?? real;
+    },
+  };
+  return { ...wrapped, default: wrapped };
+});
+
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<Record<string, (...args: unknown[]) => unknown>>();
+  const wrapped = {
+    ...fs,
+    openSync: (...args: unknown[]) => {
+      hooks.opened.push(String(args[0]));
+      hooks.open?.(String(args[0]));
+      return fs.openSync(...args);
+    },
+    readdirSync: (...args: unknown[]) => {
+      hooks.readdir?.(String(args[0]));
+      return fs.readdirSync(...args);
+    },
+    statSync: (...args: unknown[]) => {
+      const real = fs.statSync(...args) as object;
       return hooks.stat?.(String(args[0]), real) ?? real;
     },
   };
