@@ -12,7 +12,6 @@
  * the per-language `ms` count parsing alone.
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 
 const [listFile, ...rest] = process.argv.slice(2);
 const dist = new URL('../dist/src/', import.meta.url);
@@ -27,7 +26,8 @@ const t0 = performance.now();
 let bytes = 0;
 const decoder = new TextDecoder('utf-8');
 for (const f of files) {
-  const buf = await readFile(f);
+  // Read as the CLI reads (synchronously, whole).
+  const buf = readFileSync(f);
   const text = decoder.decode(buf);
   const s = performance.now();
   const yaml = /\.ya?ml$/i.test(f);

@@ -181,6 +181,9 @@ export async function lintInParallel(targets: LintTarget[], threads: number, opt
             keepHeap();
           }
           finished();
+          // Linting a file is synchronous: let the workers' replies in (and send them more work)
+          // between batches, or they would wait until this thread ran out of batches.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
       })().catch(fail);
       if (batches.length === 0) resolveAll();

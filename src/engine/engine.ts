@@ -43,9 +43,10 @@ function allowsWebIdentity(s: Statement): boolean {
 }
 
 export function webIdentityView(statement: Statement, document: PolicyDocument): WebIdentityStatement | undefined {
-  const federated = statement.principal?.entries.filter((e) => e.type.value === FEDERATED) ?? [];
-  if (federated.length === 0 || statement.unknown) return undefined;
+  const entries = statement.principal?.entries;
+  if (!entries || statement.unknown || !entries.some((e) => e.type.value === FEDERATED)) return undefined;
   if (!statement.effect || statement.effect.unknown || statement.effect.value !== 'Allow') return undefined;
+  const federated = entries.filter((e) => e.type.value === FEDERATED);
   return {
     statement,
     document,
@@ -161,18 +162,19 @@ export function runRules(file: SourceFile, documents: PolicyDocument[], rules: E
     if (internal !== 'off') reportCrash(collector, internal, ruleId, e, at);
   };
   const active: Array<{ id: string; listeners: Listeners; crashed: boolean; enabled: EnabledRule }> = [];
+  const fixer: RuleContext<string, Record<string, unknown>>['fixer'] = {
+    replaceValue: (value: LString, text: string) => replaceString(value.node, value.range, text),
+    addCondition: (doc, st, operator, key, value) => addCondition(file.text, doc, st, operator, key, value),
+    mergeEntries: (object, dropped, kept) => mergeEntries(file.text, object, dropped, kept),
+  };
   for (const enabled of rules) {
     const { rule, config } = enabled;
     if (config.severity === 'off') continue;
     const id = rule.meta.id;
     const context: RuleContext<string, Record<string, unknown>> = {
       file,
-      options: { ...defaultOptions(rule), ...config.options },
-      fixer: {
-        replaceValue: (value: LString, text: string) => replaceString(value.node, value.range, text),
-        addCondition: (doc, st, operator, key, value) => addCondition(file.text, doc, st, operator, key, value),
-        mergeEntries: (object, dropped, kept) => mergeEntries(file.text, object, dropped, kept),
-      },
+      options: ruleOptions(enabled),
+      fixer,
       settings: run.settings,
       oidcProviders: run.oidcProviders,
       report: (d: ReportDescriptor<string>) => {
@@ -204,42 +206,78 @@ export function runRules(file: SourceFile, documents: PolicyDocument[], rules: E
   const onStatement = listening('Statement');
   const onAction = listening('Action');
   const onWebIdentity = listening('WebIdentityStatement');
-  const call = (to: Active[], at: Locatable, fn: (l: Listeners) => void) => {
-    for (const a of to) {
-      if (a.crashed) continue;
-      try {
-        fn(a.listeners);
-      } catch (e) {
-        a.crashed = true;
-        crash(a.id, e, at);
-      }
-    }
+  const failed = (a: Active, e: unknown, at: Locatable) => {
+    a.crashed = true;
+    crash(a.id, e, at);
   };
   for (const doc of documents) {
-    if (onDocument.length > 0) call(onDocument, doc, (l) => l.PolicyDocument!(doc));
+    for (const a of onDocument) {
+      if (a.crashed) continue;
+      try {
+        a.listeners.PolicyDocument!(doc);
+      } catch (e) {
+        failed(a, e, doc);
+      }
+    }
     for (const st of doc.statements) {
-      if (onStatement.length > 0) call(onStatement, st, (l) => l.Statement!(st, doc));
-      if (onAction.length > 0) {
-        for (const [element, list] of [
-          ['Action', st.action],
-          ['NotAction', st.notAction],
-        ] as const) {
-          if (!list) continue;
-          for (const a of list.items) call(onAction, a, (l) => l.Action!(a, st, doc, element, list));
+      for (const a of onStatement) {
+        if (a.crashed) continue;
+        try {
+          a.listeners.Statement!(st, doc);
+        } catch (e) {
+          failed(a, e, st);
         }
+      }
+      if (onAction.length > 0) {
+        if (st.action) actionEvents(onAction, st.action, 'Action', st, doc, failed);
+        if (st.notAction) actionEvents(onAction, st.notAction, 'NotAction', st, doc, failed);
       }
       if (onWebIdentity.length > 0 && (doc.kind === 'trust' || st.principal)) {
         const ws = webIdentityView(st, doc);
-        if (ws) call(onWebIdentity, st, (l) => l.WebIdentityStatement!(ws));
+        if (!ws) continue;
+        for (const a of onWebIdentity) {
+          if (a.crashed) continue;
+          try {
+            a.listeners.WebIdentityStatement!(ws);
+          } catch (e) {
+            failed(a, e, st);
+          }
+        }
       }
     }
   }
 }
 
-function defaultOptions(rule: RuleModule<string, Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, spec] of Object.entries(rule.meta.options ?? {})) out[k] = spec.default;
-  return out;
+interface ListeningRule {
+  listeners: Listeners;
+  crashed: boolean;
+}
+
+/** The Action event for each item of a statement's Action or NotAction list. */
+function actionEvents<A extends ListeningRule>(to: A[], list: NonNullable<Statement['action']>, element: 'Action' | 'NotAction', st: Statement, doc: PolicyDocument, failed: (a: A, e: unknown, at: Locatable) => void): void {
+  for (const item of list.items) {
+    for (const a of to) {
+      if (a.crashed) continue;
+      try {
+        a.listeners.Action!(item, st, doc, element, list);
+      } catch (e) {
+        failed(a, e, item);
+      }
+    }
+  }
+}
+
+/** A rule's options (its defaults, overridden by the configuration), worked out once per Linter. */
+const OPTIONS = new WeakMap<EnabledRule, Record<string, unknown>>();
+function ruleOptions(enabled: EnabledRule): Record<string, unknown> {
+  let options = OPTIONS.get(enabled);
+  if (!options) {
+    options = {};
+    for (const [k, spec] of Object.entries(enabled.rule.meta.options ?? {})) options[k] = spec.default;
+    Object.assign(options, enabled.config.options);
+    OPTIONS.set(enabled, options);
+  }
+  return options;
 }
 
 /** Checks options against a rule's declared options; returns a message naming the offending key. */

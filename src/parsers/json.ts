@@ -3,8 +3,8 @@
  * Also parses JSON held inside a string of another file: `offsetMap` maps every index of the decoded
  * string to its offset in the outer file, so ranges still point into the file the user edits.
  */
-import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import type { ArrayNode, Encoder, Entry, Node, ObjectNode, ScalarNode } from './tree.js';
+import { createScanner, printParseErrorCode, SyntaxKind, visit } from 'jsonc-parser';
+import type { ArrayNode, Encoder, Node, ObjectNode, ScalarNode } from './tree.js';
 import type { Range } from './source.js';
 
 export interface ParseFailure {
@@ -89,58 +89,71 @@ export function parseJson(text: string, offsetMap?: number[], encoders?: Encoder
   if (deep !== undefined) {
     return { error: { message: `nesting deeper than ${MAX_NESTING} levels`, offset: map(deep), length: 1 } };
   }
-  const errors: ParseError[] = [];
-  let tree: JsonNode | undefined;
+  const enc = encoders && encoders.length > 0 ? encoders : undefined;
+  const range = (o: number, l: number): Range => ({ start: map(o), end: map(o + l) });
+  // The tree is built as jsonc-parser reads, in one pass: each open object or array, and the key
+  // its value is waiting for.
+  let root: Node | undefined;
+  let first: { code: number; offset: number; length: number } | undefined;
+  const open: Array<ObjectNode | ArrayNode> = [];
+  let key: { key: string; offset: number; length: number } | undefined;
+  const add = (node: Node) => {
+    const parent = open[open.length - 1];
+    if (!parent) root ??= node;
+    else if (parent.type === 'array') parent.items.push(node);
+    else if (key) {
+      parent.entries.push({ key: key.key, keyRange: range(key.offset, key.length), keyStyle: 'json-string', value: node });
+      key = undefined;
+    }
+  };
   try {
-    tree = parseTree(text, errors, { allowTrailingComma: !strict, disallowComments: strict, allowEmptyContent: true });
+    visit(
+      text,
+      {
+        onObjectBegin: (offset) => {
+          const o: ObjectNode = { type: 'object', entries: [], range: { start: offset, end: offset } };
+          if (enc) o.encoders = enc;
+          add(o);
+          open.push(o);
+        },
+        onObjectProperty: (property, offset, length) => {
+          key = { key: property, offset, length };
+        },
+        onObjectEnd: (offset, length) => {
+          const o = open.pop();
+          if (o) o.range = { start: map(o.range.start), end: map(offset + length) };
+        },
+        onArrayBegin: (offset) => {
+          const a: ArrayNode = { type: 'array', items: [], range: { start: offset, end: offset } };
+          if (enc) a.encoders = enc;
+          add(a);
+          open.push(a);
+        },
+        onArrayEnd: (offset, length) => {
+          const a = open.pop();
+          if (a) a.range = { start: map(a.range.start), end: map(offset + length) };
+        },
+        onLiteralValue: (value: ScalarNode['value'], offset, length) => {
+          const s: ScalarNode = { type: 'scalar', value, style: typeof value === 'string' ? 'json-string' : 'json-literal', range: range(offset, length) };
+          if (typeof value === 'number') s.raw = text.slice(offset, offset + length);
+          if (enc) s.encoders = enc;
+          add(s);
+        },
+        onError: (code, offset, length) => {
+          first ??= { code, offset, length };
+        },
+      },
+      { allowTrailingComma: !strict, disallowComments: strict, allowEmptyContent: true },
+    );
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     return { error: { message: `nesting deeper than ${MAX_NESTING} levels`, offset: map(nestingTooDeepScanned(text)), length: 1 } };
   }
-  if (errors.length > 0) {
-    const e = errors[0];
-    const code = printParseErrorCode(e.error);
-    return { error: { message: JSON_ERROR_TEXT[code] ?? code, offset: map(e.offset), length: Math.max(1, e.length) } };
+  if (first) {
+    const code = printParseErrorCode(first.code);
+    return { error: { message: JSON_ERROR_TEXT[code] ?? code, offset: map(first.offset), length: Math.max(1, first.length) } };
   }
-  if (!tree) return {};
-  const range = (o: number, l: number): Range => ({ start: map(o), end: map(o + l) });
-  const enc = encoders && encoders.length > 0 ? encoders : undefined;
-
-  const convert = (n: JsonNode): Node => {
-    switch (n.type) {
-      case 'object': {
-        const entries: Entry[] = [];
-        for (const prop of n.children ?? []) {
-          const [k, v] = prop.children ?? [];
-          if (!k) continue;
-          const value: Node = v
-            ? convert(v)
-            : { type: 'scalar', value: null, style: 'json-literal', range: range(k.offset + k.length, 0) };
-          entries.push({ key: String(k.value), keyRange: range(k.offset, k.length), keyStyle: 'json-string', value });
-        }
-        const o: ObjectNode = { type: 'object', entries, range: range(n.offset, n.length) };
-        if (enc) o.encoders = enc;
-        return o;
-      }
-      case 'array': {
-        const a: ArrayNode = { type: 'array', items: (n.children ?? []).map(convert), range: range(n.offset, n.length) };
-        if (enc) a.encoders = enc;
-        return a;
-      }
-      default: {
-        const s: ScalarNode = {
-          type: 'scalar',
-          value: n.value as ScalarNode['value'],
-          style: n.type === 'string' ? 'json-string' : 'json-literal',
-          range: range(n.offset, n.length),
-        };
-        if (n.type === 'number') s.raw = text.slice(n.offset, n.offset + n.length);
-        if (enc) s.encoders = enc;
-        return s;
-      }
-    }
-  };
-  return { root: convert(tree) };
+  return root ? { root } : {};
 }
 
 /**
