@@ -8,7 +8,7 @@
  * trustlint once, which a handful of files does not repay.
  */
 import { availableParallelism } from 'node:os';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Worker } from 'node:worker_threads';
 import type { LintConfig } from '../engine/config.js';
@@ -75,11 +75,18 @@ export function heapKeeper(): () => void {
   let calls = 0;
   return () => {
     if (++calls % 8 !== 0) return;
-    const used = getHeapStatistics().used_heap_size;
+    const used = oldGeneration();
     if (used < Math.max(HEAP_FLOOR, live * 3)) return;
     collect!();
-    live = getHeapStatistics().used_heap_size;
+    live = oldGeneration();
   };
+}
+
+/** Bytes used outside the young generation: what survived, and what only a full collection frees. */
+function oldGeneration(): number {
+  let used = 0;
+  for (const s of getHeapSpaceStatistics()) if (s.space_name !== 'new_space' && s.space_name !== 'new_large_object_space') used += s.space_used_size;
+  return used;
 }
 const HEAP_FLOOR = 48 * 1024 * 1024;
 

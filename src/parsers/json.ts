@@ -6,6 +6,7 @@
 import { createScanner, printParseErrorCode, SyntaxKind, visit } from 'jsonc-parser';
 import type { ArrayNode, Encoder, Node, ObjectNode, ScalarNode } from './tree.js';
 import type { Range } from './source.js';
+import { parseJsonFast } from './json-fast.js';
 
 export interface ParseFailure {
   message: string;
@@ -84,6 +85,16 @@ function nestingTooDeepScanned(text: string): number {
  * JSON text; files themselves are read as JSONC.
  */
 export function parseJson(text: string, offsetMap?: number[], encoders?: Encoder[], strict = false): JsonParseResult {
+  if (!offsetMap && !(encoders && encoders.length > 0)) {
+    // Plain JSON (nearly every file) is read by the fast path; anything else by jsonc-parser.
+    const root = parseJsonFast(text, MAX_NESTING);
+    if (root) return { root };
+  }
+  return parseJsonReference(text, offsetMap, encoders, strict);
+}
+
+/** `parseJson` without the fast path: jsonc-parser reads every text (test/json-fast.test.ts compares). */
+export function parseJsonReference(text: string, offsetMap?: number[], encoders?: Encoder[], strict = false): JsonParseResult {
   const map = (o: number) => (offsetMap ? offsetMap[Math.max(0, Math.min(o, offsetMap.length - 1))] : o);
   const deep = nestingTooDeep(text);
   if (deep !== undefined) {
