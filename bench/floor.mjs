@@ -4,10 +4,11 @@
  * The floor: read and parse every file of a list with trustlint's own parsers, and nothing else
  * (no extraction, no rules, no report). Run by bench/run.mjs as a process of its own, like the CLI.
  *
- *   node bench/floor.mjs LIST [--yaml document]
+ *   node bench/floor.mjs LIST [--before]
  *
- * LIST holds one absolute path per line. `--yaml document` parses YAML the way trustlint did before
- * the fast path (the `yaml` package's Documents, converted), for the before/after comparison.
+ * LIST holds one absolute path per line. `--before` parses the way trustlint did before its fast
+ * paths (YAML: the `yaml` package's Documents, converted; JSON: jsonc-parser), for the before/after
+ * comparison.
  * Prints JSON: { ms, bytes, files, byLanguage: { yaml: { ms, bytes, files }, json: {...} } }, where
  * the per-language `ms` count parsing alone.
  */
@@ -16,8 +17,9 @@ import { readFileSync } from 'node:fs';
 const [listFile, ...rest] = process.argv.slice(2);
 const dist = new URL('../dist/src/', import.meta.url);
 const { parseText } = await import(new URL('engine/parse.js', dist).href);
-const reference = rest[0] === '--yaml' && rest[1] === 'document';
-const parseYamlDocuments = reference ? (await import(new URL('parsers/yaml.js', dist).href)).parseYamlDocuments : undefined;
+const before = rest.includes('--before');
+const parseYamlDocuments = before ? (await import(new URL('parsers/yaml.js', dist).href)).parseYamlDocuments : undefined;
+const parseJsonReference = before ? (await import(new URL('parsers/json.js', dist).href)).parseJsonReference : undefined;
 
 const files = readFileSync(listFile, 'utf8').split('\n').filter(Boolean);
 /** @type {Record<string, { ms: number, bytes: number, files: number }>} */
@@ -31,7 +33,7 @@ for (const f of files) {
   const text = decoder.decode(buf);
   const s = performance.now();
   const yaml = /\.ya?ml$/i.test(f);
-  const parsed = parseYamlDocuments && yaml ? parseYamlDocuments(text) : parseText(f, text);
+  const parsed = parseYamlDocuments && yaml ? parseYamlDocuments(text) : parseJsonReference && /\.json$/i.test(f) ? parseJsonReference(text) : parseText(f, text);
   const e = performance.now();
   if (parsed.error && !/not-ours|broken/.test(f)) process.stderr.write(`floor: ${f}: ${parsed.error.message}\n`);
   const b = (by[yaml ? 'yaml' : 'json'] ??= { ms: 0, bytes: 0, files: 0 });

@@ -67,9 +67,10 @@ describe('bench', () => {
     const r = spawnSync(process.execPath, ['bench/run.mjs', '--smoke', '--corpus-dir', join(tmp, 'corpora')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
     for (const row of [
-      'floor: read + parse, fast YAML path',
-      'floor: read + parse, yaml Documents (before)',
+      'floor: read + parse, fast paths',
+      'floor: read + parse, before (yaml, jsonc-parser)',
       'YAML parsing alone',
+      'JSON parsing alone',
       'lint: CLI --format json --jobs 1',
       'parallel: CLI --format json --jobs',
       'cold start: one 2 KB template, end to end',
