@@ -134,7 +134,6 @@ export function acceptsCfnTag(tag: string, node: Node): boolean {
 /** Why CloudFormation refuses this use of a short-form tag, or undefined. Only sure cases. */
 function tagMisuseOf(tag: string, node: TagShape): string | undefined {
   const { empty } = node;
-  const what = node.map ? 'a mapping' : node.seq ? `a list of ${node.items}` : empty ? 'nothing' : 'a single value';
   let want: string | undefined;
   if (TAG_SCALAR[tag] && !(node.scalar && !empty)) want = TAG_SCALAR[tag];
   else if (TAG_NOT_MAPPING[tag] && node.map) want = TAG_NOT_MAPPING[tag];
@@ -142,7 +141,9 @@ function tagMisuseOf(tag: string, node: TagShape): string | undefined {
     const [min, max] = TAG_LIST[tag];
     if (!node.seq || node.items < min || node.items > max) want = `a list of ${min === max ? min : `${min} to ${max}`} items`;
   } else if (tag === '!Transform' && !node.map) want = 'a mapping with `Name` and `Parameters`';
-  return want ? `\`${tag}\` takes ${want}, not ${what}: CloudFormation rejects the template` : undefined;
+  if (!want) return undefined;
+  const what = node.map ? 'a mapping' : node.seq ? `a list of ${node.items}` : empty ? 'nothing' : 'a single value';
+  return `\`${tag}\` takes ${want}, not ${what}: CloudFormation rejects the template`;
 }
 
 const STYLE: Record<string, ScalarStyle> = {
