@@ -1,4 +1,4 @@
-import { canonicalAction, defineRule, matchingActions, serviceKeys, statementName } from '../src/rule-kit/index.js';
+import { actionFacts, defineRule, statementName } from '../src/rule-kit/index.js';
 
 export default defineRule({
   meta: {
@@ -21,24 +21,11 @@ export default defineRule({
       Action(action, st) {
         if (action.unknown || (action.holes && action.holes.length > 0)) return;
         const value = action.value;
-        const i = value.indexOf(':');
-        if (value === '*' || i <= 0 || i === value.length - 1) return;
-        const service = value.slice(0, i);
-        const name = value.slice(i + 1);
-        if (/[*?]/.test(service)) return;
-        const prefix = serviceKeys().get(service.toLowerCase());
-        // Unknown services and actions are unknown-action's to report.
-        if (!prefix) return;
-        const wildcard = /[*?]/.test(name);
-        let canonical: string | undefined;
-        if (wildcard) {
-          // A pattern keeps its own spelling; only the service prefix has one canonical form.
-          if (service === prefix || matchingActions(prefix, name).length === 0) return;
-          canonical = `${prefix}:${name}`;
-        } else {
-          canonical = canonicalAction(value);
-          if (!canonical || canonical === value) return;
-        }
+        if (value === '*') return;
+        // Unknown services and actions are unknown-action's to report; a pattern keeps its own
+        // spelling (only the service prefix has one canonical form), and must match some action.
+        const { prefix, canonical, matches, nameWildcard: wildcard } = actionFacts(value);
+        if (!prefix || !matches || !canonical || canonical === value) return;
         const edit = ctx.fixer.replaceValue(action, canonical);
         const data = { value, statement: statementName(st), canonical, prefix };
         ctx.report({

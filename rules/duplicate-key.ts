@@ -53,6 +53,51 @@ function conditionKeys(node: Node): string {
   return keys.slice(0, 4).join(', ') + (keys.length > 4 ? ` and ${keys.length - 4} more` : '');
 }
 
+/** Small objects are compared pair by pair; a Set only for big ones. */
+const PAIRWISE_LIMIT = 12;
+
+function repeatsKey(entries: readonly Entry[]): boolean {
+  const n = entries.length;
+  if (n <= PAIRWISE_LIMIT) {
+    for (let i = 1; i < n; i++) {
+      const key = entries[i].key;
+      for (let j = 0; j < i; j++) if (entries[j].key === key) return true;
+    }
+    return false;
+  }
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.key)) return true;
+    seen.add(e.key);
+  }
+  return false;
+}
+
+/**
+ * True when some object in the tree repeats a key. Visits objects and arrays only, with no paths and
+ * no modes, in the reporting walk's order; its bound counts containers alone, so it looks at least as
+ * far as the reporting walk, whose bound counts every node: `false` means that walk reports nothing.
+ */
+function hasRepeatedKey(root: Node): boolean {
+  if (root.type === 'scalar') return false;
+  const stack: Node[] = [root];
+  let visited = 0;
+  while (stack.length > 0 && visited++ < MAX_NODES) {
+    const node = stack.pop()!;
+    // Children go on in reverse, so that objects are visited in the reporting walk's order.
+    if (node.type === 'array') {
+      const items = node.items;
+      for (let i = items.length - 1; i >= 0; i--) if (items[i].type !== 'scalar') stack.push(items[i]);
+      continue;
+    }
+    if (node.type !== 'object') continue;
+    const entries = node.entries;
+    if (entries.length > 1 && repeatsKey(entries)) return true;
+    for (let i = entries.length - 1; i >= 0; i--) if (entries[i].value.type !== 'scalar') stack.push(entries[i].value);
+  }
+  return false;
+}
+
 function childMode(mode: Mode, key: string): Mode {
   switch (mode) {
     case 'iam':
@@ -87,6 +132,8 @@ export default defineRule({
   create(ctx) {
     return {
       PolicyDocument(doc) {
+        // Almost no document repeats a key: find that out cheaply before the walk that reports.
+        if (!hasRepeatedKey(doc.node)) return;
         const terraformData = doc.origin.format === 'terraform' && doc.origin.resourceType === 'aws_iam_policy_document';
         const stack: Frame[] = [{ node: doc.node, path: doc.path, mode: terraformData ? 'tf-body' : 'iam' }];
         let visited = 0;

@@ -7,8 +7,23 @@ import {
   wildcardRegExp,
   type WebIdentityStatement,
 } from '../src/rule-kit/index.js';
+import { ownString } from '../src/iam/own-string.js';
 
 const WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
+
+/** Patterns by whether they match `sts:AssumeRoleWithWebIdentity` but not `sts:AssumeRole` (bounded). */
+const webIdentityOnly = new Map<string, boolean>();
+
+function namesWebIdentityOnly(pattern: string): boolean {
+  let answer = webIdentityOnly.get(pattern);
+  if (answer === undefined) {
+    const re = wildcardRegExp(pattern);
+    answer = re.test(WEB_IDENTITY) && !re.test('sts:AssumeRole');
+    if (webIdentityOnly.size >= 10_000) webIdentityOnly.clear();
+    webIdentityOnly.set(ownString(pattern), answer);
+  }
+  return answer;
+}
 
 export default defineRule({
   meta: {
@@ -34,11 +49,7 @@ export default defineRule({
       Statement(st) {
         if (!isAllow(st) || !st.principal || st.principal.unknown || !st.action) return;
         if (st.principal.entries.some((e) => e.type.value === 'Federated')) return;
-        const explicit = st.action.items.some((a) => {
-          if (a.unknown || a.holes) return false;
-          const re = wildcardRegExp(a.value);
-          return re.test(WEB_IDENTITY) && !re.test('sts:AssumeRole');
-        });
+        const explicit = st.action.items.some((a) => !a.unknown && !a.holes && namesWebIdentityOnly(a.value));
         if (!explicit) return;
         if (st.principal.wildcard) {
           ctx.report({ node: st.principal.wildcard, messageId: 'notFederated', data: { statement: statementName(st), principal: 'everyone (`*`)' } });

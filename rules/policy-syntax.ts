@@ -12,6 +12,9 @@ import {
 
 const TOP_LEVEL = ['Version', 'Id', 'Statement'];
 const ELEMENTS = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
+const ELEMENT_SET = new Set(ELEMENTS);
+const PRINCIPAL_ELEMENTS = ['Principal', 'NotPrincipal'];
+const RESOURCE_ELEMENTS = ['Resource', 'NotResource'];
 const CURRENT = '2012-10-17';
 const OUTDATED = '2008-10-17';
 
@@ -85,6 +88,29 @@ function statementAnchor(st: Statement): Anchor {
 function element(st: Statement, name: string): StatementElement | undefined {
   for (let i = st.elements.length - 1; i >= 0; i--) if (st.elements[i].name === name) return st.elements[i];
   return undefined;
+}
+
+/** Policies with up to this many statements look for a repeated Sid pair by pair. */
+const SID_PAIRWISE_LIMIT = 16;
+const ALPHANUMERIC = /^[A-Za-z0-9]*$/;
+
+/** The first statement before `k` with this literal, non-empty Sid (as checkSids sees Sids). */
+function firstWithSid(statements: readonly Statement[], k: number, sid: string): Statement | undefined {
+  for (let j = 0; j < k; j++) {
+    const s = statements[j];
+    if (!s.unknown && isLiteral(s.sid) && s.sid.value === sid) return s;
+  }
+  return undefined;
+}
+
+function hasUnknownElement(st: Statement): boolean {
+  for (const e of st.elements) if (!ELEMENT_SET.has(e.name)) return true;
+  return false;
+}
+
+function hasElement(st: Statement, name: string): boolean {
+  for (const e of st.elements) if (e.name === name) return true;
+  return false;
 }
 
 function describeChars(value: string): string {
@@ -185,6 +211,16 @@ export default defineRule({
     function checkTopLevel(doc: PolicyDocument): void {
       const n = doc.node;
       if (n.type !== 'object') return;
+      let valid = true;
+      let hasStatement = false;
+      for (const e of n.entries) {
+        if (e.key === 'Statement') hasStatement = true;
+        else if (e.key !== 'Version' && e.key !== 'Id') valid = false;
+      }
+      if (valid) {
+        if (!hasStatement) ctx.report({ node: documentAnchor(doc), messageId: 'missingStatement' });
+        return;
+      }
       const keys = n.entries.map((e) => e.key);
       for (const e of n.entries) {
         if (TOP_LEVEL.includes(e.key)) continue;
@@ -204,23 +240,25 @@ export default defineRule({
     }
 
     function checkSids(doc: PolicyDocument): void {
-      const first = new Map<string, Statement>();
+      const statements = doc.statements;
+      // The first statement with each Sid: looked up pair by pair in a short policy, in a map in a long one.
+      const first = statements.length > SID_PAIRWISE_LIMIT ? new Map<string, Statement>() : undefined;
       const identityOrTrust = doc.kind === 'identity' || doc.kind === 'trust';
-      const sids = new Set(doc.statements.flatMap((s) => (isLiteral(s.sid) ? [s.sid.value] : [])));
-      for (const st of doc.statements) {
+      for (let k = 0; k < statements.length; k++) {
+        const st = statements[k];
         const sid = st.sid;
         if (st.unknown || !isLiteral(sid) || sid.value === '') continue;
-        const earlier = first.get(sid.value);
+        const earlier = first ? first.get(sid.value) : firstWithSid(statements, k, sid.value);
         if (earlier) {
           ctx.report({ node: sid, messageId: 'duplicateSid', data: { value: sid.value, index: st.index + 1, first: earlier.index + 1 } });
           continue;
         }
-        first.set(sid.value, st);
-        if (!identityOrTrust || /^[A-Za-z0-9]*$/.test(sid.value)) continue;
+        first?.set(sid.value, st);
+        if (!identityOrTrust || ALPHANUMERIC.test(sid.value)) continue;
         const stripped = sid.value.replace(/[^A-Za-z0-9]/g, '');
         // The Sid is the offending value: name the statement by its position.
         const data = { value: sid.value, statement: `statement #${st.index + 1}`, chars: describeChars(sid.value), suggestion: stripped };
-        if (stripped === '' || sids.has(stripped)) {
+        if (stripped === '' || statements.some((s) => isLiteral(s.sid) && s.sid.value === stripped)) {
           ctx.report({ node: sid, messageId: 'invalidSidNoSuggestion', data });
           continue;
         }
@@ -241,13 +279,14 @@ export default defineRule({
       Statement(st, doc) {
         if (st.unknown) return;
         const tfData = isTerraformData(doc);
-        const name = statementName(st);
-        const names = st.elements.map((e) => e.name);
+        // The statement's name and the stand-ins are worked out only when something is reported.
+        const name = () => statementName(st);
+        const misspelt = !tfData && hasUnknownElement(st);
         // An unknown key that is a misspelt element (`Conditions`) is reported as such, once.
-        const standIns = tfData ? new Set<string | undefined>() : renamedTo(names, ELEMENTS);
-        const present = (el: string) => names.includes(el) || standIns.has(el);
+        const present = (el: string) => hasElement(st, el) || (misspelt && renamedTo(st.elements.map((e) => e.name), ELEMENTS).has(el));
 
-        if (!tfData) {
+        if (misspelt) {
+          const names = st.elements.map((e) => e.name);
           for (const el of st.elements) {
             if (ELEMENTS.includes(el.name)) continue;
             const near = nearest(el.name, ELEMENTS);
@@ -256,7 +295,7 @@ export default defineRule({
             ctx.report({
               node: el,
               messageId: 'unknownElement',
-              data: { key: el.name, statement: name, didYouMean: near ? ` Did you mean \`${near}\`?` : '' },
+              data: { key: el.name, statement: name(), didYouMean: near ? ` Did you mean \`${near}\`?` : '' },
               suggestions: edit && target ? [{ title: `Rename to \`${target}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
             });
           }
@@ -264,53 +303,53 @@ export default defineRule({
 
         // Effect: Terraform defaults it to Allow, but a value it is given must still be right.
         if (!st.effect) {
-          if (!present('Effect')) ctx.report({ node: statementAnchor(st), messageId: 'missingEffect', data: { statement: name } });
+          if (!present('Effect')) ctx.report({ node: statementAnchor(st), messageId: 'missingEffect', data: { statement: name() } });
         } else if (isLiteral(st.effect) && st.effect.value !== 'Allow' && st.effect.value !== 'Deny') {
           const near = nearest(st.effect.value, ['Allow', 'Deny']);
           const edit = near ? ctx.fixer.replaceValue(st.effect, near) : undefined;
           ctx.report({
             node: st.effect,
             messageId: 'invalidEffect',
-            data: { value: st.effect.value, statement: name, instead: near ? `\`${near}\`` : '`Allow` or `Deny`' },
+            data: { value: st.effect.value, statement: name(), instead: near ? `\`${near}\`` : '`Allow` or `Deny`' },
             suggestions: edit && near ? [{ title: `Replace with \`${near}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
           });
         }
 
         if (!st.action && !st.notAction) {
-          if (!present('Action') && !present('NotAction')) ctx.report({ node: statementAnchor(st), messageId: 'missingAction', data: { statement: name } });
+          if (!present('Action') && !present('NotAction')) ctx.report({ node: statementAnchor(st), messageId: 'missingAction', data: { statement: name() } });
         } else if (st.action && st.notAction) {
-          ctx.report({ node: element(st, 'NotAction') ?? st, messageId: 'bothActions', data: { statement: name } });
+          ctx.report({ node: element(st, 'NotAction') ?? st, messageId: 'bothActions', data: { statement: name() } });
         }
         if (st.resource && st.notResource) {
-          ctx.report({ node: element(st, 'NotResource') ?? st, messageId: 'bothResources', data: { statement: name } });
+          ctx.report({ node: element(st, 'NotResource') ?? st, messageId: 'bothResources', data: { statement: name() } });
         }
 
         if (doc.kind === 'identity') {
-          for (const key of ['Principal', 'NotPrincipal']) {
+          for (const key of PRINCIPAL_ELEMENTS) {
             const el = element(st, key);
-            if (el) ctx.report({ node: el, messageId: 'principalInIdentity', data: { key: tfData ? originalKey(el) : key, statement: name } });
+            if (el) ctx.report({ node: el, messageId: 'principalInIdentity', data: { key: tfData ? originalKey(el) : key, statement: name() } });
           }
           if (!st.resource && !st.notResource && !present('Resource') && !present('NotResource')) {
-            ctx.report({ node: statementAnchor(st), messageId: 'missingResource', data: { statement: name } });
+            ctx.report({ node: statementAnchor(st), messageId: 'missingResource', data: { statement: name() } });
           }
           return;
         }
         if (doc.kind === 'trust') {
-          for (const key of ['Resource', 'NotResource']) {
+          for (const key of RESOURCE_ELEMENTS) {
             const el = element(st, key);
-            if (el) ctx.report({ node: el, messageId: 'resourceInTrust', data: { key: tfData ? originalKey(el) : key, statement: name } });
+            if (el) ctx.report({ node: el, messageId: 'resourceInTrust', data: { key: tfData ? originalKey(el) : key, statement: name() } });
           }
         }
         if (st.notPrincipal && isAllow(st)) {
           const el = element(st, 'NotPrincipal');
-          if (el) ctx.report({ node: el, messageId: 'notPrincipalAllow', data: { statement: name } });
+          if (el) ctx.report({ node: el, messageId: 'notPrincipalAllow', data: { statement: name() } });
         }
         if (isAllow(st) && !st.principal && !st.notPrincipal && !present('Principal') && !present('NotPrincipal')) {
           ctx.report({
             node: statementAnchor(st),
             messageId: 'missingPrincipal',
             data: {
-              statement: name,
+              statement: name(),
               kind: doc.kind === 'trust' ? 'role trust policy' : 'resource policy',
               who: doc.kind === 'trust' ? 'who can assume the role' : 'who gets access',
             },

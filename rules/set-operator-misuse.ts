@@ -76,11 +76,13 @@ export default defineRule<MessageIds>({
       Statement(st) {
         if (st.unknown || !st.condition) return;
         const all = groups(st);
-        const names = new Set(all.map((g) => g.operator.value));
+        // The operator names, for fixes: only when something is reported.
+        let names: Set<string> | undefined;
+        const namesOf = () => (names ??= new Set(all.map((g) => g.operator.value)));
         for (const g of all) {
           if (!g.op.valid) continue;
-          if (g.op.qualifier === 'ForAllValues' && !g.op.negated && isAllow(st)) forAllValues(ctx, st, g, names);
-          if (!g.op.qualifier && g.op.base !== 'Null') missingSetOperator(ctx, st, g, names);
+          if (g.op.qualifier === 'ForAllValues' && !g.op.negated && isAllow(st)) forAllValues(ctx, st, g, namesOf);
+          if (!g.op.qualifier && g.op.base !== 'Null') missingSetOperator(ctx, st, g, namesOf);
         }
       },
     };
@@ -90,13 +92,13 @@ export default defineRule<MessageIds>({
 const keyList = (entries: ConditionEntry[]) => entries.map((e) => e.key.value).join('`, `');
 
 /** A fix renaming the operator, unless the condition already has an operator of that name (it would become a duplicate key). */
-function rename(ctx: RuleContext<MessageIds>, g: Group, to: string, names: Set<string>): Fix | undefined {
-  if (names.has(to)) return undefined;
+function rename(ctx: RuleContext<MessageIds>, g: Group, to: string, names: () => Set<string>): Fix | undefined {
+  if (names().has(to)) return undefined;
   const edit = ctx.fixer.replaceValue(g.operator, to);
   return edit ? { title: `Change the operator to \`${to}\``, applicability: 'unsafe', edits: [edit] } : undefined;
 }
 
-function forAllValues(ctx: RuleContext<MessageIds>, st: Statement, g: Group, names: Set<string>): void {
+function forAllValues(ctx: RuleContext<MessageIds>, st: Statement, g: Group, names: () => Set<string>): void {
   const offending = g.entries.filter((e) => isSingleValuedClaim(e.key));
   if (offending.length === 0) return;
   const replacement = g.op.text.slice('ForAllValues:'.length);
@@ -117,7 +119,7 @@ function forAllValues(ctx: RuleContext<MessageIds>, st: Statement, g: Group, nam
   });
 }
 
-function missingSetOperator(ctx: RuleContext<MessageIds>, st: Statement, g: Group, names: Set<string>): void {
+function missingSetOperator(ctx: RuleContext<MessageIds>, st: Statement, g: Group, names: () => Set<string>): void {
   const offending = g.entries.filter((e) => literal(e.key) && isMultivaluedKey(e.key.value));
   if (offending.length === 0) return;
   const amr = offending.every((e) => e.key.value.toLowerCase() === AMR);

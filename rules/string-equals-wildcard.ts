@@ -18,6 +18,10 @@ function wildcards(v: LString): string[] {
   return [...new Set(text.match(/[*?]/g) ?? [])];
 }
 
+function mayHaveWildcard(v: LString): boolean {
+  return !v.unknown && (v.value.includes('*') || v.value.includes('?'));
+}
+
 /** `StringEquals` → `StringLike`, keeping the qualifier and `IfExists`; IgnoreCase has no Like form. */
 function likeOperator(op: ParsedOperator): string {
   const base = op.negated ? 'StringNotLike' : 'StringLike';
@@ -64,12 +68,16 @@ export default defineRule<MessageIds>({
     return {
       Statement(st) {
         if (st.unknown || !st.condition) return;
-        const names = new Set(st.condition.entries.map((e) => e.operator.value));
-        for (const entry of st.condition.entries) {
+        const condition = st.condition;
+        let names: Set<string> | undefined;
+        for (const entry of condition.entries) {
           const { operator, key } = entry;
           if (operator.unknown || (operator.holes && operator.holes.length > 0)) continue;
           const op = parseOperator(operator.value);
           if (!op.valid || !op.literalString) continue;
+          // A value without `*` or `?` has no wildcard: the common case, decided without a copy.
+          if (!entry.values.items.some(mayHaveWildcard)) continue;
+          const taken = (names ??= new Set(condition.entries.map((e) => e.operator.value)));
           const like = likeOperator(op);
           const ignoreCase = op.base.endsWith('IgnoreCase');
           const flagged = entry.values.items.map((v) => (v.unknown ? [] : wildcards(v)));
@@ -84,7 +92,7 @@ export default defineRule<MessageIds>({
                 ? undefined
                 : true;
             // Renaming the operator to one the condition already has would make a duplicate key.
-            const edit = names.has(like) ? undefined : ctx.fixer.replaceValue(operator, like);
+            const edit = taken.has(like) ? undefined : ctx.fixer.replaceValue(operator, like);
             const fix: Fix | undefined = edit ? { title: `Change the operator to \`${like}\``, applicability: 'unsafe', edits: [edit] } : undefined;
             ctx.report({
               node: v,

@@ -1,4 +1,4 @@
-import { canonicalAction, defineRule, matchingActions, nearest, serviceActions, serviceExists, serviceKeys } from '../src/rule-kit/index.js';
+import { actionFacts, defineRule, nearest, serviceActions, serviceKeys } from '../src/rule-kit/index.js';
 
 export default defineRule({
   meta: {
@@ -22,15 +22,18 @@ export default defineRule({
         if (action.unknown || (action.holes && action.holes.length > 0)) return;
         const value = action.value;
         if (value === '*') return;
-        const i = value.indexOf(':');
+        const facts = actionFacts(value);
+        const i = facts.colon;
         if (i <= 0 || i === value.length - 1) {
           ctx.report({ node: action, messageId: 'notAction', data: { value } });
           return;
         }
+        if (facts.serviceWildcard) return;
+        // A known action, or a pattern that matches some: the common case, decided once per string.
+        if (facts.prefix && facts.matches) return;
         const service = value.slice(0, i);
         const name = value.slice(i + 1);
-        if (/[*?]/.test(service)) return;
-        if (!serviceExists(service)) {
+        if (!facts.prefix) {
           const near = nearest(service, serviceKeys().values());
           const replacement = near ? `${near}:${name}` : undefined;
           const edit = replacement ? ctx.fixer.replaceValue(action, replacement) : undefined;
@@ -42,11 +45,10 @@ export default defineRule({
           });
           return;
         }
-        if (/[*?]/.test(name)) {
-          if (matchingActions(service, name).length === 0) ctx.report({ node: action, messageId: 'noMatch', data: { value, service } });
+        if (facts.nameWildcard) {
+          ctx.report({ node: action, messageId: 'noMatch', data: { value, service } });
           return;
         }
-        if (canonicalAction(value)) return;
         const near = nearest(name, serviceActions(service).values());
         const replacement = near ? `${service}:${near}` : undefined;
         const edit = replacement ? ctx.fixer.replaceValue(action, replacement) : undefined;

@@ -76,13 +76,14 @@ export default defineRule({
       Statement(st) {
         if (st.unknown || !st.condition) return;
         const entries: ConditionEntry[] = st.condition.entries;
-        const seen = new Set<string>();
+        let seen: Set<string> | undefined;
         for (const { operator } of entries) {
+          if (!isLiteral(operator) || parseOperator(operator.value).valid) continue;
           // A block with several keys repeats its operator for each key: judge it once.
           const id = `${operator.range.start}:${operator.range.end}`;
+          seen ??= new Set<string>();
           if (seen.has(id)) continue;
           seen.add(id);
-          if (!isLiteral(operator) || parseOperator(operator.value).valid) continue;
           const text = operator.value;
           const replacement = nearestOperator(text);
           // Renaming onto an operator the same Condition block already has would make a duplicate key.

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { ownString } from './own-string.js';
 
 let dataDir: string | undefined;
 let services: Map<string, string> | undefined;
@@ -71,7 +72,7 @@ export function wildcardRegExp(pattern: string): RegExp {
     const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
     re = new RegExp(`^${src}$`, 'i');
     if (regExps.size >= CACHE_LIMIT) regExps.clear();
-    regExps.set(pattern, re);
+    regExps.set(ownString(pattern), re);
   }
   return re;
 }
@@ -84,7 +85,68 @@ export function matchingActions(prefix: string, namePattern: string): string[] {
     const re = wildcardRegExp(namePattern);
     found = [...serviceActions(prefix).values()].filter((a) => re.test(a));
     if (matches.size >= CACHE_LIMIT) matches.clear();
-    matches.set(key, found);
+    matches.set(ownString(key), found);
   }
   return [...found];
+}
+
+/**
+ * What the catalogue says about one action string, for the rules that check actions (every action
+ * of every statement goes through them, and most strings repeat: computed once per string).
+ */
+export interface ActionFacts {
+  /** Index of the first `:`; -1 when there is none. */
+  readonly colon: number;
+  /** The service prefix has a wildcard (`*` or `?`). */
+  readonly serviceWildcard: boolean;
+  /** The catalogue's spelling of the service prefix; undefined when the service does not exist. */
+  readonly prefix: string | undefined;
+  /** The action name has a wildcard. */
+  readonly nameWildcard: boolean;
+  /** A wildcard name matches at least one action of the service; a literal name is an action of it. */
+  readonly matches: boolean;
+  /**
+   * Of a literal name: `canonicalAction(value)`. Of a pattern: the value with the catalogue's
+   * spelling of the service prefix. Undefined when the service or action does not exist.
+   */
+  readonly canonical: string | undefined;
+}
+
+const facts = new Map<string, ActionFacts>();
+
+function hasWildcard(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 42 /* * */ || c === 63 /* ? */) return true;
+  }
+  return false;
+}
+
+function computeFacts(value: string): ActionFacts {
+  const colon = value.indexOf(':');
+  const none = { colon, serviceWildcard: false, prefix: undefined, nameWildcard: false, matches: false, canonical: undefined };
+  if (colon <= 0 || colon === value.length - 1) return none;
+  if (hasWildcard(value, 0, colon)) return { ...none, serviceWildcard: true };
+  const service = value.slice(0, colon);
+  const prefix = serviceKeys().get(service.toLowerCase());
+  if (!prefix) return none;
+  const name = value.slice(colon + 1);
+  if (hasWildcard(value, colon + 1, value.length)) {
+    return { ...none, prefix, nameWildcard: true, matches: matchingActions(service, name).length > 0, canonical: `${prefix}:${name}` };
+  }
+  const canonical = canonicalAction(value);
+  return { ...none, prefix, matches: canonical !== undefined, canonical };
+}
+
+/** The {@link ActionFacts} of an action string (cached, bounded). */
+export function actionFacts(value: string): ActionFacts {
+  let f = facts.get(value);
+  if (!f) {
+    // Worked out on a copy: the facts' strings must not keep the file's text alive either.
+    const own = ownString(value);
+    f = computeFacts(own);
+    if (facts.size >= CACHE_LIMIT) facts.clear();
+    facts.set(own, f);
+  }
+  return f;
 }

@@ -1,4 +1,5 @@
 /** IAM condition operators: their grammar and what they mean for a rule. */
+import { ownString } from './own-string.js';
 
 export const BASE_OPERATORS = [
   'StringEquals',
@@ -49,7 +50,23 @@ export interface ParsedOperator {
 
 const BASES = new Set<string>(BASE_OPERATORS);
 
+/** Parsed operators by text (a policy uses a handful of spellings; bounded against hostile input). */
+const parsed = new Map<string, ParsedOperator>();
+const CACHE_LIMIT = 1_000;
+
+/** Reads an operator's qualifier, base and `IfExists`. The result is shared (frozen): do not change it. */
 export function parseOperator(text: string): ParsedOperator {
+  let op = parsed.get(text);
+  if (!op) {
+    const own = ownString(text);
+    op = Object.freeze(readOperator(own));
+    if (parsed.size >= CACHE_LIMIT) parsed.clear();
+    parsed.set(own, op);
+  }
+  return op;
+}
+
+function readOperator(text: string): ParsedOperator {
   let rest = text;
   let qualifier: ParsedOperator['qualifier'];
   const q = /^(ForAnyValue|ForAllValues):/.exec(rest);

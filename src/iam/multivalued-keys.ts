@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { serviceKeys } from './actions.js';
+import { ownString } from './own-string.js';
 
 /** Documented as multivalued although the catalogue types them `String`. */
 const KNOWN_MULTIVALUED = new Set(['cognito-identity.amazonaws.com:amr']);
@@ -68,9 +69,18 @@ export function conditionKeyType(key: string): string | undefined {
   return serviceTypes(prefix).get(lower);
 }
 
+/** Answers by key as written (a policy repeats a handful of keys; bounded against hostile input). */
+const multivalued = new Map<string, boolean>();
+const CACHE_LIMIT = 10_000;
+
 /** True when the key is known to hold several values in a request: it needs a set operator. */
 export function isMultivaluedKey(key: string): boolean {
-  const lower = key.toLowerCase();
-  if (KNOWN_MULTIVALUED.has(lower)) return true;
-  return conditionKeyType(lower)?.startsWith('ArrayOf') === true;
+  let answer = multivalued.get(key);
+  if (answer === undefined) {
+    const lower = key.toLowerCase();
+    answer = KNOWN_MULTIVALUED.has(lower) || conditionKeyType(lower)?.startsWith('ArrayOf') === true;
+    if (multivalued.size >= CACHE_LIMIT) multivalued.clear();
+    multivalued.set(ownString(key), answer);
+  }
+  return answer;
 }

@@ -4,6 +4,7 @@
  */
 import { fillHoles, templateRegExp } from '../model/template.js';
 import type { LString } from '../model/types.js';
+import { ownString } from './own-string.js';
 
 export type ProviderId =
   | 'github'
@@ -304,15 +305,34 @@ export function parseFederated(source: LString): FederatedPrincipal {
   return { source, kind: 'malformed', problem: `\`${source.value}\` is neither an OIDC/SAML provider ARN nor a supported identity provider` };
 }
 
+const NO_HOLES: ReadonlyArray<readonly [number, number]> = [];
+/** Splits of keys without holes, by key (a policy repeats a handful; bounded against hostile input). */
+const splits = new Map<string, Readonly<{ prefix: string; claim: string }> | null>();
+const CACHE_LIMIT = 10_000;
+
 /** Splits a condition key into issuer prefix and claim (`token.actions.githubusercontent.com:sub`). */
 export function splitProviderKey(
   k: string | { value: string; holes?: ReadonlyArray<readonly [number, number]> },
-): { prefix: string; claim: string } | undefined {
+): Readonly<{ prefix: string; claim: string }> | undefined {
   // Issuers hold no colon (CircleCI's claim `oidc.circleci.com/project-id` follows the first one);
   // service and global keys (`aws:`, `sts:`, `saml:`) have no dot in their prefix. A colon inside a
   // hole (`${AWS::Region}`) does not count.
   const key = typeof k === 'string' ? k : k.value;
-  const holes = typeof k === 'string' ? [] : (k.holes ?? []);
+  const holes = typeof k === 'string' ? NO_HOLES : (k.holes ?? NO_HOLES);
+  if (holes.length === 0) {
+    let split = splits.get(key);
+    if (split === undefined) {
+      const own = ownString(key);
+      split = splitKey(own, NO_HOLES) ?? null;
+      if (splits.size >= CACHE_LIMIT) splits.clear();
+      splits.set(own, split);
+    }
+    return split ?? undefined;
+  }
+  return splitKey(key, holes);
+}
+
+function splitKey(key: string, holes: ReadonlyArray<readonly [number, number]>): Readonly<{ prefix: string; claim: string }> | undefined {
   let i = -1;
   for (let j = key.indexOf(':'); j >= 0; j = key.indexOf(':', j + 1)) {
     if (!holes.some(([a, b]) => j >= a && j < b)) {
@@ -323,7 +343,7 @@ export function splitProviderKey(
   if (i <= 0) return undefined;
   const prefix = key.slice(0, i);
   if (!prefix.includes('.') && !prefix.includes('${')) return undefined;
-  return { prefix, claim: key.slice(i + 1) };
+  return Object.freeze({ prefix, claim: key.slice(i + 1) });
 }
 
 /** Does a condition-key prefix (with holes) name this principal's issuer? Case-insensitive. */
@@ -331,6 +351,8 @@ export function keyMatchesIssuer(key: { value: string; holes?: ReadonlyArray<rea
   if (!fp.issuerValue) return false;
   const split = splitProviderKey(key);
   if (!split) return false;
+  // No holes on either side (the common case): compare the text.
+  if (!key.holes?.length && !fp.issuerValue.holes?.length) return split.prefix.toLowerCase() === fp.issuerValue.value.toLowerCase();
   const prefixHoles = key.holes?.filter(([, b]) => b <= split.prefix.length);
   const prefix = { value: split.prefix, holes: prefixHoles };
   const keyHoles = !!prefixHoles && prefixHoles.length > 0;

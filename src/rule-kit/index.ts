@@ -41,7 +41,16 @@ export {
   type ProviderSpec,
 } from '../iam/providers.js';
 export { allOperators, isPositiveMatch, parseOperator, type ParsedOperator } from '../iam/conditions.js';
-export { canonicalAction, matchingActions, serviceActions, serviceExists, serviceKeys, wildcardRegExp } from '../iam/actions.js';
+export {
+  actionFacts,
+  canonicalAction,
+  matchingActions,
+  serviceActions,
+  serviceExists,
+  serviceKeys,
+  wildcardRegExp,
+  type ActionFacts,
+} from '../iam/actions.js';
 export { nearest } from './nearest.js';
 
 export interface RuleMeta<MessageIds extends string = string> {
