@@ -96,6 +96,8 @@ const HEAP_FLOOR = 48 * 1024 * 1024;
  * the copy holds only its own characters. (Results from workers are copies already.)
  */
 export function detach(r: FileResult): FileResult {
+  // Most files have no findings: nothing in them comes from the text (the path is the walk's).
+  if (r.diagnostics.length === 0 && r.text === undefined) return r;
   return structuredClone(r);
 }
 
