@@ -3,8 +3,8 @@
  * resolved as far as the template determines them.
  */
 import { get, getEntry, stringValue, type Node, type ObjectNode, type ScalarNode } from '../parsers/tree.js';
-import type { SourceFile } from '../parsers/source.js';
-import { buildPolicy, looksLikePolicy, toLString, toValueList, type Resolution, type Resolver } from '../model/build.js';
+import type { Range, SourceFile } from '../parsers/source.js';
+import { buildPolicy, childPath, looksLikePolicy, toLString, toValueList, type Resolution, type Resolver } from '../model/build.js';
 import { TemplateBuilder } from '../model/template.js';
 import type { OidcProviderDefinition, Path, PolicyDocument, PolicyKind } from '../model/types.js';
 import { embeddedPolicy, type ExtractContext } from './common.js';
@@ -70,6 +70,15 @@ export class CfnResolver implements Resolver {
   private readonly mappings: Node | undefined;
   private readonly resources: Node | undefined;
   private readonly oidcCache = new Map<string, Resolution | undefined>();
+  /** `ref` of each parameter asked for: it depends on the name only (templates repeat a few names often). */
+  private readonly refCache = new Map<string, Resolution | undefined>();
+  private oidcIndex: Map<string, Node> | undefined;
+  /** `sub` of each text without a variable map. */
+  private readonly subCache = new Map<string, Resolution>();
+  /** OIDC providers whose URL is being read (their ARN is undefined meanwhile). */
+  private oidcPending = 0;
+  /** The `Type` of each entry of `Resources`, in order (read once: the extractor and the resolver both need it). */
+  readonly resourceTypes: Array<string | undefined> = [];
   private depth = 0;
 
   constructor(root: ObjectNode) {
@@ -84,6 +93,10 @@ export class CfnResolver implements Resolver {
     }
     this.mappings = get(root, 'Mappings');
     this.resources = get(root, 'Resources');
+    if (this.resources?.type === 'object') {
+      const { entries } = this.resources;
+      for (let i = 0; i < entries.length; i++) this.resourceTypes.push(stringValue(get(entries[i].value, 'Type')));
+    }
   }
 
   resolve(node: Node, path: Path): Resolution | undefined {
@@ -93,7 +106,7 @@ export class CfnResolver implements Resolver {
     if (this.depth > 50) return { value: this.display(node), unknown: true };
     this.depth++;
     try {
-      return this.intrinsic(key, value, node, path);
+      return this.intrinsic(key, value, path) ?? { value: this.display(node), unknown: true };
     } finally {
       this.depth--;
     }
@@ -113,103 +126,144 @@ export class CfnResolver implements Resolver {
     return s ? { value: s.value, holes: s.holes, unknown: s.unknown } : undefined;
   }
 
-  private intrinsic(fn: string, arg: Node, node: Node, path: Path): Resolution {
-    const unknown: Resolution = { value: this.display(node), unknown: true };
-    const argRange = arg.type === 'scalar' ? arg.range : undefined;
+  /** What an intrinsic stands for; undefined when the template does not determine it. */
+  private intrinsic(fn: string, arg: Node, path: Path): Resolution | undefined {
     switch (fn) {
       case 'Ref': {
         const name = stringValue(arg);
-        if (!name) return unknown;
+        if (!name) return undefined;
         const r = this.ref(name);
-        return r ? { ...r, range: argRange } : unknown;
+        return r && located(r, arg.type === 'scalar' ? arg.range : undefined);
       }
       case 'Fn::GetAtt': {
-        const parts = arg.type === 'array' ? arg.items.map(stringValue) : (stringValue(arg) ?? '').split(/\.(.*)/s, 2);
-        const [res, attr] = parts;
+        let res: string | undefined;
+        let attr: string | undefined;
+        if (arg.type === 'array') {
+          res = stringValue(arg.items[0]);
+          attr = stringValue(arg.items[1]);
+        } else {
+          [res, attr] = splitAttribute(stringValue(arg) ?? '');
+        }
         if (res && attr === 'Arn') {
           const arn = this.oidcArn(res);
-          if (arn) return { ...arn, range: argRange };
+          if (arn) return located(arn, arg.type === 'scalar' ? arg.range : undefined);
         }
-        return unknown;
+        return undefined;
       }
       case 'Fn::Sub': {
         let tmpl: Node | undefined = arg;
         let vars: Node | undefined;
         if (arg.type === 'array') [tmpl, vars] = arg.items;
         const text = stringValue(tmpl);
-        if (text === undefined || !tmpl) return unknown;
-        const r = this.sub(text, vars, path);
-        return { ...r, range: tmpl.range };
+        if (text === undefined || !tmpl) return undefined;
+        return this.sub(text, vars, path, tmpl.range);
       }
       case 'Fn::Join': {
-        if (arg.type !== 'array' || arg.items.length !== 2) return unknown;
+        if (arg.type !== 'array' || arg.items.length !== 2) return undefined;
         const delim = stringValue(arg.items[0]);
         const list = arg.items[1];
-        if (delim === undefined || list.type !== 'array') return unknown;
+        if (delim === undefined || list.type !== 'array') return undefined;
         const b = new TemplateBuilder();
-        list.items.forEach((item, i) => {
+        for (let i = 0; i < list.items.length; i++) {
           if (i > 0) b.text(delim);
-          const r = this.str(item, path);
+          const r = this.str(list.items[i], path);
           if (!r) b.unknown = true;
           else b.append(r);
-        });
-        return b.unknown ? unknown : b.build();
+        }
+        return b.unknown ? undefined : b.build();
       }
       case 'Fn::Select': {
-        if (arg.type !== 'array' || arg.items.length !== 2) return unknown;
+        if (arg.type !== 'array' || arg.items.length !== 2) return undefined;
         const idx = Number(arg.items[0].type === 'scalar' ? arg.items[0].value : NaN);
         const list = arg.items[1];
-        if (list.type !== 'array' || !Number.isInteger(idx) || !list.items[idx]) return unknown;
-        return this.str(list.items[idx], path) ?? unknown;
+        if (list.type !== 'array' || !Number.isInteger(idx) || !list.items[idx]) return undefined;
+        return this.str(list.items[idx], path);
       }
       case 'Fn::FindInMap': {
-        if (arg.type !== 'array' || arg.items.length < 3) return unknown;
+        if (arg.type !== 'array' || arg.items.length < 3) return undefined;
         const keys = arg.items.slice(0, 3).map((k) => this.str(k, path));
-        if (keys.some((k) => !k || k.unknown || (k.holes && k.holes.length > 0))) return unknown;
+        if (keys.some((k) => !k || k.unknown || (k.holes && k.holes.length > 0))) return undefined;
         const v = get(get(get(this.mappings, keys[0]!.value), keys[1]!.value), keys[2]!.value);
-        return (v && this.str(v, path)) ?? unknown;
+        return (v && this.str(v, path)) || undefined;
       }
       case 'Fn::If': {
         // The same value either way (a provider created here or passed in by ARN): the condition
         // does not matter for what the policy says.
-        if (arg.type !== 'array' || arg.items.length !== 3) return unknown;
+        if (arg.type !== 'array' || arg.items.length !== 3) return undefined;
         const [a, b] = [this.str(arg.items[1], path), this.str(arg.items[2], path)];
-        if (!a || !b || a.unknown || b.unknown || a.value !== b.value) return unknown;
-        if (JSON.stringify(a.holes ?? []) !== JSON.stringify(b.holes ?? [])) return unknown;
+        if (!a || !b || a.unknown || b.unknown || a.value !== b.value) return undefined;
+        if (JSON.stringify(a.holes ?? []) !== JSON.stringify(b.holes ?? [])) return undefined;
         return { value: a.value, holes: a.holes };
       }
       default:
-        return unknown;
+        return undefined;
     }
   }
 
   private ref(name: string): Resolution | undefined {
-    if (PSEUDO.test(name)) {
+    const cached = this.refCache.get(name);
+    if (cached !== undefined || this.refCache.has(name)) return cached;
+    // Anything else may name an OIDC provider: `oidcArn` keeps its own cache (and knows when the
+    // provider is still being resolved).
+    if (!isPseudo(name) && !this.params.has(name)) return this.oidcArn(name);
+    const r = this.paramRef(name);
+    this.refCache.set(name, r);
+    return r;
+  }
+
+  /** A pseudo parameter or a parameter of the template. */
+  private paramRef(name: string): Resolution | undefined {
+    if (isPseudo(name)) {
       if (name === 'AWS::NoValue') return undefined;
       return new TemplateBuilder().hole(`\${${name}}`).build();
     }
-    if (this.params.has(name)) {
-      if (this.listParams.has(name)) return { value: `\${${name}}`, unknown: true };
-      const def = this.params.get(name);
-      if (def && def.type === 'scalar' && def.value !== null) return this.str(def, []);
-      return new TemplateBuilder().hole(`\${${name}}`).build();
-    }
-    return this.oidcArn(name);
+    if (this.listParams.has(name)) return { value: `\${${name}}`, unknown: true };
+    const def = this.params.get(name);
+    if (def && def.type === 'scalar' && def.value !== null) return this.str(def, []);
+    return new TemplateBuilder().hole(`\${${name}}`).build();
   }
 
   /** The ARN of an `AWS::IAM::OIDCProvider` defined in this template. */
   oidcArn(logicalId: string): Resolution | undefined {
-    if (this.oidcCache.has(logicalId)) return this.oidcCache.get(logicalId);
+    const res = this.oidcResource(logicalId);
+    if (!res) return undefined;
+    // Undefined while being resolved: a provider whose URL refers to its own ARN.
+    const cached = this.oidcCache.get(logicalId);
+    if (cached !== undefined || this.oidcCache.has(logicalId)) return cached;
     this.oidcCache.set(logicalId, undefined);
-    const res = get(this.resources, logicalId);
-    if (stringValue(get(res, 'Type')) !== 'AWS::IAM::OIDCProvider') return undefined;
-    const issuer = this.oidcIssuer(res!);
+    this.oidcPending++;
+    let issuer: Resolution | undefined;
+    try {
+      issuer = this.oidcIssuer(res);
+    } finally {
+      this.oidcPending--;
+    }
     const b = new TemplateBuilder().text('arn:').hole('${AWS::Partition}').text(':iam::').hole('${AWS::AccountId}').text(':oidc-provider/');
     if (issuer) b.append(issuer);
     else b.hole(`\${${logicalId}.Url}`);
     const r = b.build();
     this.oidcCache.set(logicalId, r);
     return r;
+  }
+
+  /**
+   * `get(Resources, logicalId)` when that is an OIDC provider. Templates refer to many of their
+   * resources and hold few providers: the index keeps the providers only.
+   */
+  private oidcResource(logicalId: string): Node | undefined {
+    if (!this.oidcIndex) {
+      const index = new Map<string, Node>();
+      if (this.resources?.type === 'object') {
+        const { entries } = this.resources;
+        for (let i = 0; i < entries.length; i++) {
+          // The last of repeated keys wins, as `get` reads them.
+          if (this.resourceTypes[i] === 'AWS::IAM::OIDCProvider') index.set(entries[i].key, entries[i].value);
+          else if (index.size > 0) index.delete(entries[i].key);
+        }
+      }
+      this.oidcIndex = index;
+    }
+    return this.oidcIndex.size > 0 ? this.oidcIndex.get(logicalId) : undefined;
   }
 
   oidcIssuer(resource: Node): Resolution | undefined {
@@ -220,32 +274,82 @@ export class CfnResolver implements Resolver {
     return stripScheme(r);
   }
 
-  /** `Fn::Sub`: `${Param}`, `${AWS::Region}`, `${Resource.Arn}`, `${!Literal}` and the variable map. */
-  sub(text: string, vars: Node | undefined, path: Path): Resolution {
-    const b = new TemplateBuilder();
-    const re = /\$\{([^}]*)\}/g;
+  /**
+   * `Fn::Sub`: `${Param}`, `${AWS::Region}`, `${Resource.Arn}`, `${!Literal}` and the variable map.
+   * `range`: where to report on the value.
+   */
+  sub(text: string, vars: Node | undefined, path: Path, range?: Range): Resolution {
+    if (vars) return this.substitute(text, vars, path, range);
+    // Without a variable map the value depends on the text only, and templates repeat their ARNs.
+    let r = this.subCache.get(text);
+    if (!r) {
+      r = this.substitute(text, undefined, path);
+      // Not while a provider's URL is being read: its ARN is unknown until then, not for good.
+      if (this.oidcPending === 0) this.subCache.set(text, r);
+    }
+    if (!range) return r;
+    const out: Resolution = { value: r.value };
+    if (r.holes) out.holes = r.holes;
+    out.range = range;
+    return out;
+  }
+
+  private substitute(text: string, vars: Node | undefined, path: Path, range?: Range): Resolution {
+    let value = '';
+    let holes: Array<[number, number]> | undefined;
     let pos = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      b.text(text.slice(pos, m.index));
-      pos = m.index + m[0].length;
-      const name = m[1].trim();
+    // Each `${...}` (no `}` inside), as the pattern /\$\{([^}]*)\}/g finds them.
+    for (let at = text.indexOf('${'); at >= 0; at = text.indexOf('${', pos)) {
+      const close = text.indexOf('}', at + 2);
+      if (close < 0) break;
+      value += text.slice(pos, at);
+      pos = close + 1;
+      const name = text.slice(at + 2, close).trim();
       if (name.startsWith('!')) {
-        b.text('${' + name.slice(1) + '}');
+        value += '${' + name.slice(1) + '}';
         continue;
       }
       const v = vars ? getEntry(vars, name) : undefined;
       let r: Resolution | undefined;
       if (v) r = this.str(v.value, path);
-      else if (name.includes('.') && !PSEUDO.test(name)) {
-        const [res, attr] = name.split(/\.(.*)/s, 2);
+      else if (name.includes('.') && !isPseudo(name)) {
+        const [res, attr] = splitAttribute(name);
         r = attr === 'Arn' ? this.oidcArn(res) : undefined;
       } else r = this.ref(name);
-      if (r && !r.unknown) b.append(r);
-      else b.hole(m[0]);
+      // A known value keeps its own holes; anything else is a hole, written as in the template.
+      const known = !!r && !r.unknown;
+      const spans = known ? r!.holes : [[0, close + 1 - at] as const];
+      if (spans) {
+        for (const [a, b] of spans) {
+          // A list made for its first hole has no room to spare (one grown by `push` keeps room for 16).
+          const span: [number, number] = [value.length + a, value.length + b];
+          if (holes) holes.push(span);
+          else holes = [span];
+        }
+      }
+      value += known ? r!.value : text.slice(at, close + 1);
     }
-    b.text(text.slice(pos));
-    return b.build();
+    value += text.slice(pos);
+    const out: Resolution = { value };
+    if (holes && holes.length > 0) out.holes = holes;
+    if (range) out.range = range;
+    return out;
   }
+}
+
+/** The resolution, to be reported at `range`. */
+function located(r: Resolution, range: Range | undefined): Resolution {
+  return { value: r.value, holes: r.holes, unknown: r.unknown, range };
+}
+
+/** `Resource.Attribute.Path` into the resource and the rest, as `s.split(/\.(.*)/s, 2)` does. */
+function splitAttribute(s: string): [string, string | undefined] {
+  const dot = s.indexOf('.');
+  return dot < 0 ? [s, undefined] : [s.slice(0, dot), s.slice(dot + 1)];
+}
+
+function isPseudo(name: string): boolean {
+  return name.startsWith('AWS::') && PSEUDO.test(name);
 }
 
 export function stripScheme(r: Resolution): Resolution {
@@ -276,12 +380,14 @@ export function extractCloudFormation(root: ObjectNode, file: SourceFile, ctx: E
   const resolver = new CfnResolver(root);
   const resources = get(root, 'Resources');
   if (!resources || resources.type !== 'object') return;
-  for (const res of resources.entries) {
-    const type = stringValue(get(res.value, 'Type'));
+  const types = resolver.resourceTypes;
+  for (let r = 0; r < resources.entries.length; r++) {
+    const res = resources.entries[r];
+    const type = types[r];
     if (!type) continue;
     const props = get(res.value, 'Properties');
-    const basePath: Path = ['Resources', res.key, 'Properties'];
     if (type === 'AWS::IAM::OIDCProvider') {
+      const basePath: Path = ['Resources', res.key, 'Properties'];
       const issuer = resolver.oidcIssuer(res.value);
       const url = get(props, 'Url');
       if (issuer && url) {
@@ -295,24 +401,26 @@ export function extractCloudFormation(root: ObjectNode, file: SourceFile, ctx: E
       }
       continue;
     }
-    const locations = CFN_POLICY_PROPERTIES[type];
+    // Own keys only: a resource typed `constructor` or `__proto__` is no policy holder.
+    const locations = Object.hasOwn(CFN_POLICY_PROPERTIES, type) ? CFN_POLICY_PROPERTIES[type] : undefined;
     if (!locations || !props || props.type !== 'object') continue;
+    const basePath: Path = ['Resources', res.key, 'Properties'];
     for (const loc of locations) {
       const value = get(props, loc.property);
       if (!value) continue;
       const origin = { format: 'cloudformation' as const, resource: res.key, resourceType: type, property: loc.property };
-      const path: Path = [...basePath, loc.property];
+      const path = childPath(basePath, loc.property);
       if (loc.shape === 'iam-policies') {
         if (value.type !== 'array') continue;
-        value.items.forEach((item, i) => {
-          const doc = get(item, 'PolicyDocument');
-          if (doc) addDocument(doc, [...path, i, 'PolicyDocument'], loc.kind, origin, file, resolver, ctx);
-        });
+        for (let i = 0; i < value.items.length; i++) {
+          const doc = get(value.items[i], 'PolicyDocument');
+          if (doc) addDocument(doc, childPath(childPath(path, i), 'PolicyDocument'), loc.kind, origin, file, resolver, ctx);
+        }
       } else if (loc.shape === 'sam-policies') {
         const items = value.type === 'array' ? value.items : [value];
-        items.forEach((item, i) => {
-          if (looksLikePolicy(item)) addDocument(item, value.type === 'array' ? [...path, i] : path, loc.kind, origin, file, resolver, ctx);
-        });
+        for (let i = 0; i < items.length; i++) {
+          if (looksLikePolicy(items[i])) addDocument(items[i], value.type === 'array' ? childPath(path, i) : path, loc.kind, origin, file, resolver, ctx);
+        }
       } else {
         addDocument(value, path, loc.kind, origin, file, resolver, ctx);
       }

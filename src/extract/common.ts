@@ -29,7 +29,8 @@ export function newContext(): ExtractContext {
  */
 export function embeddedPolicy(node: ScalarNode, path: Path, opts: BuildOptions, ctx: ExtractContext, templated = true): PolicyDocument | undefined {
   const text = typeof node.value === 'string' ? node.value : '';
-  if (text.trim() === '') return undefined;
+  // Blank (what `trim()` removes is what `\s` matches): tested without copying the text.
+  if (!/\S/.test(text)) return undefined;
   const parsed = parseEmbeddedJson(opts.file, node);
   if (parsed.error) {
     if (templated && /[$%]\{/.test(text)) return undefined;

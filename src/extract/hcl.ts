@@ -97,7 +97,7 @@ function* policyArguments(body: HclBody): Generator<PolicyArgument> {
   for (const block of body.blocks) {
     if (block.type !== 'resource' || block.labels.length < 2) continue;
     const [type, name] = [block.labels[0].value, block.labels[1].value];
-    const attrs = TF_POLICY_ATTRIBUTES[type];
+    const attrs = Object.hasOwn(TF_POLICY_ATTRIBUTES, type) ? TF_POLICY_ATTRIBUTES[type] : undefined;
     if (!attrs) continue;
     const base: Path = ['resource', type, name];
     for (const attr of attrs) {

@@ -19,25 +19,36 @@ interface PlanResource {
   mode: string;
   type: string;
   values: Node | undefined;
-  path: Path;
+  /** The module's path, for `planned_values`; undefined for `resource_changes`. */
+  module: Path | undefined;
+  index: number;
 }
 
-function* moduleResources(mod: Node | undefined, path: Path): Generator<PlanResource> {
-  const resources = get(mod, 'resources');
-  for (const [i, r] of asList(resources).entries()) {
-    yield {
+/** Where a resource's values are (made on demand: a plan lists every resource, few hold a policy). */
+function pathOf(r: PlanResource): Path {
+  return r.module ? [...r.module, 'resources', r.index, 'values'] : ['resource_changes', r.index, 'change', 'after'];
+}
+
+function moduleResources(mod: Node | undefined, path: Path, out: PlanResource[]): PlanResource[] {
+  const resources = asList(get(mod, 'resources'));
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i];
+    out.push({
       address: stringValue(get(r, 'address')) ?? '',
       mode: stringValue(get(r, 'mode')) ?? 'managed',
       type: stringValue(get(r, 'type')) ?? '',
       values: get(r, 'values'),
-      path: [...path, 'resources', i, 'values'],
-    };
+      module: path,
+      index: i,
+    });
   }
-  for (const [i, child] of asList(get(mod, 'child_modules')).entries()) yield* moduleResources(child, [...path, 'child_modules', i]);
+  const children = asList(get(mod, 'child_modules'));
+  for (let i = 0; i < children.length; i++) moduleResources(children[i], [...path, 'child_modules', i], out);
+  return out;
 }
 
 export function extractPlan(root: ObjectNode, file: SourceFile, ctx: ExtractContext): void {
-  const all: PlanResource[] = [...moduleResources(get(get(root, 'planned_values'), 'root_module'), ['planned_values', 'root_module'])];
+  const all = moduleResources(get(get(root, 'planned_values'), 'root_module'), ['planned_values', 'root_module'], []);
   const seen = new Set(all.map((r) => r.address));
   for (const [i, rc] of asList(get(root, 'resource_changes')).entries()) {
     const address = stringValue(get(rc, 'address')) ?? '';
@@ -50,10 +61,13 @@ export function extractPlan(root: ObjectNode, file: SourceFile, ctx: ExtractCont
       mode: stringValue(get(rc, 'mode')) ?? 'managed',
       type: stringValue(get(rc, 'type')) ?? '',
       values: after,
-      path: ['resource_changes', i, 'change', 'after'],
+      module: undefined,
+      index: i,
     });
   }
-  const rendered = new Set<string>();
+  // The policy texts that resources use: normalized only if a data source needs comparing with them.
+  const used: string[] = [];
+  let rendered: Set<string> | undefined;
   for (const r of all) {
     if (r.mode !== 'managed') continue;
     if (r.type === 'aws_iam_openid_connect_provider') {
@@ -62,15 +76,16 @@ export function extractPlan(root: ObjectNode, file: SourceFile, ctx: ExtractCont
       if (url && text) {
         const issuer = stripScheme({ value: text });
         const ids = get(r.values, 'client_id_list');
+        const rp = pathOf(r);
         ctx.oidcProviders.push({
-          issuer: { value: issuer.value, range: url.range, path: [...r.path, 'url'], node: url },
+          issuer: { value: issuer.value, range: url.range, path: [...rp, 'url'], node: url },
           clientIds: ids
             ? {
-                items: asList(ids).flatMap((n, k) => (stringValue(n) !== undefined ? [{ value: stringValue(n)!, range: n.range, path: [...r.path, 'client_id_list', k], node: n }] : [])),
+                items: asList(ids).flatMap((n, k) => (stringValue(n) !== undefined ? [{ value: stringValue(n)!, range: n.range, path: [...rp, 'client_id_list', k], node: n }] : [])),
                 // `null` items are values known only after apply.
                 unknown: ids.type !== 'array' || asList(ids).some((n) => stringValue(n) === undefined),
                 range: ids.range,
-                path: [...r.path, 'client_id_list'],
+                path: [...rp, 'client_id_list'],
                 node: ids,
               }
             : undefined,
@@ -78,19 +93,20 @@ export function extractPlan(root: ObjectNode, file: SourceFile, ctx: ExtractCont
         });
       }
     }
-    for (const attr of TF_POLICY_ATTRIBUTES[r.type] ?? []) {
+    for (const attr of (Object.hasOwn(TF_POLICY_ATTRIBUTES, r.type) ? TF_POLICY_ATTRIBUTES[r.type] : undefined) ?? []) {
       const v = get(r.values, attr.attribute);
       if (!v) continue;
+      const rp = pathOf(r);
       const nodes: Array<[Node, Path]> = attr.nested
         ? asList(v).flatMap((item, i) => {
             const p = get(item, attr.nested!);
-            return p ? [[p, [...r.path, attr.attribute, i, attr.nested!]] as [Node, Path]] : [];
+            return p ? [[p, [...rp, attr.attribute, i, attr.nested!]] as [Node, Path]] : [];
           })
-        : [[v, [...r.path, attr.attribute]]];
+        : [[v, [...rp, attr.attribute]]];
       for (const [node, path] of nodes) {
         const text = stringValue(node);
         if (!text) continue;
-        rendered.add(normalize(text));
+        used.push(text);
         const origin = { format: 'terraform-plan' as const, resource: r.address, resourceType: r.type, property: attr.attribute };
         embeddedPolicy(node as ScalarNode, path, { file, resolver: plainResolver, kind: attr.kind, origin, path }, ctx, false);
       }
@@ -101,8 +117,10 @@ export function extractPlan(root: ObjectNode, file: SourceFile, ctx: ExtractCont
     if (r.mode !== 'data' || r.type !== 'aws_iam_policy_document') continue;
     const json = get(r.values, 'json');
     const text = stringValue(json);
-    if (!json || !text || rendered.has(normalize(text))) continue;
-    const path: Path = [...r.path, 'json'];
+    if (!json || !text) continue;
+    rendered ??= new Set(used.map(normalize));
+    if (rendered.has(normalize(text))) continue;
+    const path: Path = [...pathOf(r), 'json'];
     embeddedPolicy(json as ScalarNode, path, { file, resolver: plainResolver, origin: { format: 'terraform-plan', resource: r.address, resourceType: r.type, property: 'json' }, path }, ctx, false);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { asList, get, getEntry, stringValue, type Node, type ObjectNode, type ScalarNode } from '../parsers/tree.js';
 import type { SourceFile } from '../parsers/source.js';
-import { inferKind, toLString, toValueList, type Resolution, type Resolver } from '../model/build.js';
+import { childPath, inferKind, toLString, toValueList, type Resolution, type Resolver } from '../model/build.js';
 import { TemplateBuilder } from '../model/template.js';
 import type { ConditionBlock, LString, Path, PolicyDocument, PolicyKind, PrincipalBlock, Statement } from '../model/types.js';
 import { embeddedPolicy, type ExtractContext } from './common.js';
@@ -186,7 +186,7 @@ export function extractTerraform(root: ObjectNode, file: SourceFile, ctx: Extrac
   // Which data documents are used where, so that each is linted once with the right kind.
   const docKinds = new Map<string, PolicyKind>();
   for (const [type, byName, typePath] of resources) {
-    const attrs = TF_POLICY_ATTRIBUTES[type];
+    const attrs = Object.hasOwn(TF_POLICY_ATTRIBUTES, type) ? TF_POLICY_ATTRIBUTES[type] : undefined;
     if (!attrs) continue;
     for (const [name, body, namePath] of labelled(byName)) {
       for (const b of asList(body)) {
@@ -205,7 +205,8 @@ export function extractTerraform(root: ObjectNode, file: SourceFile, ctx: Extrac
           for (const [node, path] of values) {
             const text = stringValue(node);
             if (text === undefined) continue;
-            const ref = DOC_REF.exec(text.trim());
+            // Only a `${...}` can be a reference (most policies are JSON text: no need to trim a copy).
+            const ref = text.includes('${') ? DOC_REF.exec(text.trim()) : null;
             if (ref) {
               if (!docKinds.has(ref[1]) || attr.kind === 'trust') docKinds.set(ref[1], attr.kind);
               continue;
@@ -264,7 +265,7 @@ export function policyDocumentData(
     node: body,
   };
   const version = get(body, 'version');
-  if (version) doc.version = toLString(version, [...path, 'version'], resolver);
+  if (version) doc.version = toLString(version, childPath(path, 'version'), resolver);
   // In HCL's JSON syntax a repeated block key is one more block, not a replaced value.
   let index = 0;
   for (const [i, stmts] of blocks(body, 'statement').entries()) {
@@ -286,8 +287,8 @@ function dataStatement(node: Node, index: number, path: Path, resolver: Resolver
     return st;
   }
   for (const e of node.entries) {
-    const p = [...path, e.key];
-    st.elements.push({ name: TF_ELEMENT_NAMES[e.key] ?? e.key, range: e.keyRange, path: p });
+    const p = childPath(path, e.key);
+    st.elements.push({ name: (Object.hasOwn(TF_ELEMENT_NAMES, e.key) ? TF_ELEMENT_NAMES[e.key] : undefined) ?? e.key, range: e.keyRange, path: p });
     switch (e.key) {
       case 'sid':
         st.sid = toLString(e.value, p, resolver);
@@ -312,15 +313,15 @@ function dataStatement(node: Node, index: number, path: Path, resolver: Resolver
         const previous = e.key === 'principals' ? st.principal : st.notPrincipal;
         const block: PrincipalBlock = previous ?? { entries: [], unknown: false, range: e.value.range, path: p, node: e.value };
         asList(e.value).forEach((pr, i) => {
-          const pp = e.value.type === 'array' ? [...p, i] : p;
+          const pp = e.value.type === 'array' ? childPath(p, i) : p;
           const type = get(pr, 'type');
           const ids = get(pr, 'identifiers');
-          const t = type ? toLString(type, [...pp, 'type'], resolver) : undefined;
+          const t = type ? toLString(type, childPath(pp, 'type'), resolver) : undefined;
           if (!t || !ids || t.unknown) {
             block.unknown = true;
             return;
           }
-          const values = toValueList(ids, [...pp, 'identifiers'], resolver);
+          const values = toValueList(ids, childPath(pp, 'identifiers'), resolver);
           if (values.unknown) block.unknown = true;
           if (t.value === '*') {
             block.wildcard = values.items[0] ?? t;
@@ -335,17 +336,17 @@ function dataStatement(node: Node, index: number, path: Path, resolver: Resolver
       case 'condition': {
         const block: ConditionBlock = st.condition ?? { entries: [], unknown: false, range: e.value.range, path: p, node: e.value };
         asList(e.value).forEach((c, i) => {
-          const cp = e.value.type === 'array' ? [...p, i] : p;
+          const cp = e.value.type === 'array' ? childPath(p, i) : p;
           const test = get(c, 'test');
           const variable = get(c, 'variable');
           const values = get(c, 'values');
-          const op = test ? toLString(test, [...cp, 'test'], resolver) : undefined;
-          const key = variable ? toLString(variable, [...cp, 'variable'], resolver) : undefined;
+          const op = test ? toLString(test, childPath(cp, 'test'), resolver) : undefined;
+          const key = variable ? toLString(variable, childPath(cp, 'variable'), resolver) : undefined;
           if (!op || !key || !values || op.unknown || key.unknown) {
             block.unknown = true;
             return;
           }
-          const list = toValueList(values, [...cp, 'values'], resolver);
+          const list = toValueList(values, childPath(cp, 'values'), resolver);
           // An unresolved value leaves the key known: `values.unknown` says so per entry.
           block.entries.push({ operator: op, key, values: list });
         });

@@ -2,7 +2,7 @@
  * Builds the policy model from a located tree. Formats differ only in their `Resolver`, which says
  * what an expression (a CloudFormation intrinsic, a Terraform interpolation) stands for.
  */
-import type { Node, ObjectNode, ScalarNode } from '../parsers/tree.js';
+import type { Entry, Node, ObjectNode, ScalarNode } from '../parsers/tree.js';
 import { getEntry, uniqueEntries } from '../parsers/tree.js';
 import type { Range, SourceFile } from '../parsers/source.js';
 import type {
@@ -10,12 +10,14 @@ import type {
   ConditionEntry,
   LString,
   Path,
+  PathSegment,
   PolicyDocument,
   PolicyKind,
   PolicyOrigin,
   PrincipalBlock,
   PrincipalEntry,
   Statement,
+  StatementElement,
   ValueList,
 } from './types.js';
 
@@ -38,6 +40,56 @@ export interface Resolver {
 
 export const plainResolver: Resolver = { resolve: () => undefined };
 
+/**
+ * `[...path, seg]`. Paths are built for every value of every policy: an array literal of the exact
+ * length is the cheapest way V8 has to make one (no iteration protocol, no holes, no growth).
+ */
+export function childPath(p: Path, seg: PathSegment): PathSegment[] {
+  switch (p.length) {
+    case 0:
+      return [seg];
+    case 1:
+      return [p[0], seg];
+    case 2:
+      return [p[0], p[1], seg];
+    case 3:
+      return [p[0], p[1], p[2], seg];
+    case 4:
+      return [p[0], p[1], p[2], p[3], seg];
+    case 5:
+      return [p[0], p[1], p[2], p[3], p[4], seg];
+    case 6:
+      return [p[0], p[1], p[2], p[3], p[4], p[5], seg];
+    case 7:
+      return [p[0], p[1], p[2], p[3], p[4], p[5], p[6], seg];
+    case 8:
+      return [p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], seg];
+    case 9:
+      return [p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], seg];
+    case 10:
+      return [p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], seg];
+    case 11:
+      return [p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], seg];
+    default:
+      return [...p, seg];
+  }
+}
+
+/**
+ * The entries of an object as `uniqueEntries` gives them (the last of repeated keys wins), without
+ * allocating when no key repeats (the usual case).
+ */
+function winners(node: ObjectNode): readonly Entry[] {
+  const { entries } = node;
+  const n = entries.length;
+  if (n > 16) return uniqueEntries(node);
+  for (let i = 0; i < n - 1; i++) {
+    const key = entries[i].key;
+    for (let j = i + 1; j < n; j++) if (entries[j].key === key) return uniqueEntries(node);
+  }
+  return entries;
+}
+
 function scalarText(node: ScalarNode): string | undefined {
   if (typeof node.value === 'string') return node.value;
   if (typeof node.value === 'number') return node.raw ?? String(node.value);
@@ -48,18 +100,18 @@ function scalarText(node: ScalarNode): string | undefined {
 export function toLString(node: Node, path: Path, resolver: Resolver): LString | undefined {
   const r = resolver.resolve(node, path);
   if (r) {
-    const s: LString = { value: r.value, range: r.range ?? node.range, path, node };
-    if (r.unknown) s.unknown = true;
-    if (r.holes && r.holes.length > 0) s.holes = r.holes;
-    return s;
+    // One literal per shape, with the properties in the order they always had (no property store
+    // grown after the fact).
+    const range = r.range ?? node.range;
+    const holes = r.holes && r.holes.length > 0 ? r.holes : undefined;
+    if (r.unknown) return holes ? { value: r.value, range, path, node, unknown: true, holes } : { value: r.value, range, path, node, unknown: true };
+    return holes ? { value: r.value, range, path, node, holes } : { value: r.value, range, path, node };
   }
   if (node.type !== 'scalar') return undefined;
   const text = scalarText(node);
   if (text === undefined) return undefined;
-  const s: LString = { value: text, range: node.range, path, node };
   const holes = typeof node.value === 'string' ? templatingHoles(text) : undefined;
-  if (holes) s.holes = holes;
-  return s;
+  return holes ? { value: text, range: node.range, path, node, holes } : { value: text, range: node.range, path, node };
 }
 
 const TEMPLATING = /\{\{.*?\}\}|\{%.*?%\}/gs;
@@ -69,7 +121,9 @@ const TEMPLATING = /\{\{.*?\}\}|\{%.*?%\}/gs;
  * as `{{ .Values.accountId }}` or `{% ... %}`: those parts are not known, like `${...}` in Terraform.
  */
 export function templatingHoles(text: string): Array<[number, number]> | undefined {
-  if (!text.includes('{{') && !text.includes('{%')) return undefined;
+  // Most values have no brace at all: one scan for it before the two-character ones.
+  const brace = text.indexOf('{');
+  if (brace < 0 || (!text.includes('{{', brace) && !text.includes('{%', brace))) return undefined;
   const holes: Array<[number, number]> = [];
   for (const m of text.matchAll(TEMPLATING)) holes.push([m.index!, m.index! + m[0].length]);
   return holes.length > 0 ? holes : undefined;
@@ -83,20 +137,24 @@ function isOpaque(node: Node, path: Path, resolver: Resolver): boolean {
 }
 
 export function toValueList(node: Node, path: Path, resolver: Resolver): ValueList {
-  const list: ValueList = { items: [], unknown: false, range: node.range, path, node };
   if (node.type === 'array') {
-    node.items.forEach((item, i) => {
-      const s = toLString(item, [...path, i], resolver);
-      if (!s || s.unknown) list.unknown = true;
-      if (s) list.items.push(s);
-    });
-    return list;
+    // Sized up front: a list grown by `push` keeps room for 16 more items, in every policy of the run.
+    const source = node.items;
+    const items = new Array<LString>(source.length);
+    let n = 0;
+    let unknown = false;
+    for (let i = 0; i < source.length; i++) {
+      const s = toLString(source[i], childPath(path, i), resolver);
+      if (!s || s.unknown) unknown = true;
+      if (s) items[n++] = s;
+    }
+    if (n !== items.length) items.length = n;
+    return { items, unknown, range: node.range, path, node };
   }
   const s = toLString(node, path, resolver);
   // An expression in place of the whole list may stand for several values.
-  if (!s || s.unknown) list.unknown = true;
-  else list.items.push(s);
-  return list;
+  const known = !!s && !s.unknown;
+  return { items: known ? [s] : [], unknown: !known, range: node.range, path, node };
 }
 
 function toPrincipal(node: Node, path: Path, resolver: Resolver): PrincipalBlock {
@@ -112,13 +170,17 @@ function toPrincipal(node: Node, path: Path, resolver: Resolver): PrincipalBlock
     return block;
   }
   // IAM, like every JSON parser, keeps the last of repeated keys (duplicate-key reports the others).
-  for (const e of uniqueEntries(node)) {
-    const p = [...path, e.key];
+  const keys = winners(node);
+  const entries = new Array<PrincipalEntry>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const e = keys[i];
+    const p = childPath(path, e.key);
     const type: LString = { value: e.key, range: e.keyRange, path: p, node };
     const entry: PrincipalEntry = { type, values: toValueList(e.value, p, resolver) };
     if (entry.values.unknown) block.unknown = true;
-    block.entries.push(entry);
+    entries[i] = entry;
   }
+  block.entries = entries;
   return block;
 }
 
@@ -128,8 +190,8 @@ function toCondition(node: Node, path: Path, resolver: Resolver): ConditionBlock
     block.unknown = true;
     return block;
   }
-  for (const op of uniqueEntries(node)) {
-    const opPath = [...path, op.key];
+  for (const op of winners(node)) {
+    const opPath = childPath(path, op.key);
     // An operator can be a placeholder too (`"${Op}"` inside a `!Sub` JSON policy).
     const operator: LString = toLString({ type: 'scalar', value: op.key, style: op.keyStyle ?? 'json-string', range: op.keyRange, encoders: node.encoders }, opPath, resolver) ?? {
       value: op.key,
@@ -143,8 +205,8 @@ function toCondition(node: Node, path: Path, resolver: Resolver): ConditionBlock
       block.unknown = true;
       continue;
     }
-    for (const k of uniqueEntries(op.value)) {
-      const kPath = [...opPath, k.key];
+    for (const k of winners(op.value)) {
+      const kPath = childPath(opPath, k.key);
       const key = toLString({ type: 'scalar', value: k.key, style: k.keyStyle ?? 'json-string', range: k.keyRange, encoders: op.value.encoders }, kPath, resolver) ?? {
         value: k.key,
         range: k.keyRange,
@@ -159,25 +221,22 @@ function toCondition(node: Node, path: Path, resolver: Resolver): ConditionBlock
       block.entries.push(entry);
     }
   }
+  // Kept without the room that `push` left in the list.
+  if (block.entries.length > 0) block.entries = block.entries.slice();
   return block;
 }
 
-const LIST_ELEMENTS: Record<string, 'action' | 'notAction' | 'resource' | 'notResource'> = {
-  Action: 'action',
-  NotAction: 'notAction',
-  Resource: 'resource',
-  NotResource: 'notResource',
-};
-
 export function buildStatement(node: Node, index: number, path: Path, resolver: Resolver): Statement {
-  const st: Statement = { index, unknown: false, elements: [], range: node.range, path, node };
   if (node.type !== 'object' || isOpaque(node, path, resolver)) {
-    st.unknown = true;
-    return st;
+    return { index, unknown: true, elements: [], range: node.range, path, node };
   }
-  for (const e of node.entries) {
-    const p = [...path, e.key];
-    st.elements.push({ name: e.key, range: e.keyRange, path: p });
+  const { entries } = node;
+  const elements = new Array<StatementElement>(entries.length);
+  const st: Statement = { index, unknown: false, elements, range: node.range, path, node };
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    const p = childPath(path, e.key);
+    elements[i] = { name: e.key, range: e.keyRange, path: p };
     switch (e.key) {
       case 'Sid':
         st.sid = toLString(e.value, p, resolver);
@@ -194,8 +253,18 @@ export function buildStatement(node: Node, index: number, path: Path, resolver: 
       case 'Condition':
         st.condition = toCondition(e.value, p, resolver);
         break;
-      default:
-        if (LIST_ELEMENTS[e.key]) st[LIST_ELEMENTS[e.key]] = toValueList(e.value, p, resolver);
+      case 'Action':
+        st.action = toValueList(e.value, p, resolver);
+        break;
+      case 'NotAction':
+        st.notAction = toValueList(e.value, p, resolver);
+        break;
+      case 'Resource':
+        st.resource = toValueList(e.value, p, resolver);
+        break;
+      case 'NotResource':
+        st.notResource = toValueList(e.value, p, resolver);
+        break;
     }
   }
   return st;
@@ -239,14 +308,17 @@ export function buildPolicy(node: Node, opts: BuildOptions): PolicyDocument {
     return doc;
   }
   const version = getEntry(node, 'Version');
-  if (version) doc.version = toLString(version.value, [...path, 'Version'], resolver);
+  if (version) doc.version = toLString(version.value, childPath(path, 'Version'), resolver);
   const stmts = getEntry(node, 'Statement');
   if (stmts) {
-    const sp = [...path, 'Statement'];
+    const sp = childPath(path, 'Statement');
     if (stmts.value.type === 'array') {
-      stmts.value.items.forEach((s, i) => doc.statements.push(buildStatement(s, i, [...sp, i], resolver)));
+      const { items } = stmts.value;
+      const statements = new Array<Statement>(items.length);
+      for (let i = 0; i < items.length; i++) statements[i] = buildStatement(items[i], i, childPath(sp, i), resolver);
+      doc.statements = statements;
     } else if (stmts.value.type === 'object' && !isOpaque(stmts.value, sp, resolver)) {
-      doc.statements.push(buildStatement(stmts.value, 0, sp, resolver));
+      doc.statements = [buildStatement(stmts.value, 0, sp, resolver)];
     } else {
       doc.unknown = true;
     }

@@ -4,7 +4,8 @@ import type { LString } from './types.js';
 
 export class TemplateBuilder {
   private value = '';
-  private holes: Array<[number, number]> = [];
+  /** Made on the first hole: most values have none, or one. */
+  private holes: Array<[number, number]> | undefined;
   unknown = false;
 
   text(s: string): this {
@@ -13,7 +14,9 @@ export class TemplateBuilder {
   }
 
   hole(display: string): this {
-    this.holes.push([this.value.length, this.value.length + display.length]);
+    const span: [number, number] = [this.value.length, this.value.length + display.length];
+    if (this.holes) this.holes.push(span);
+    else this.holes = [span];
     this.value += display;
     return this;
   }
@@ -22,14 +25,20 @@ export class TemplateBuilder {
   append(r: Resolution | LString): this {
     if (r.unknown) this.unknown = true;
     const base = this.value.length;
-    for (const [s, e] of r.holes ?? []) this.holes.push([base + s, base + e]);
+    if (r.holes) {
+      for (const [s, e] of r.holes) {
+        const span: [number, number] = [base + s, base + e];
+        if (this.holes) this.holes.push(span);
+        else this.holes = [span];
+      }
+    }
     this.value += r.value;
     return this;
   }
 
   build(): Resolution {
     const r: Resolution = { value: this.value };
-    if (this.holes.length > 0) r.holes = this.holes;
+    if (this.holes && this.holes.length > 0) r.holes = this.holes;
     if (this.unknown) r.unknown = true;
     return r;
   }

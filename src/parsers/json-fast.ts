@@ -1,7 +1,8 @@
 /**
- * The fast path for JSON files: the located tree built straight from the text, for plain JSON
- * (RFC 8259), which is what CloudFormation templates, `cdk.out` output, Terraform JSON and plans
- * are. It returns exactly the tree that `parseJson` builds with jsonc-parser — same ranges, values,
+ * The fast path for JSON: the located tree built straight from the text, for plain JSON (RFC 8259),
+ * which is what CloudFormation templates, `cdk.out` output, Terraform JSON and plans are, and what
+ * IAM reads in a policy written as a JSON string (with `at` mapping each index of the decoded
+ * string to its offset in the outer file, and the encoders of its layers on every node). It returns exactly the tree that `parseJson` builds with jsonc-parser — same ranges, values,
  * styles, duplicate keys — and declines (returns undefined) on anything else: comments, trailing
  * commas, whitespace other than space, tab and line breaks, a byte order mark, control characters
  * or unknown escapes in strings, nesting deeper than MAX_NESTING, an empty text and every syntax
@@ -9,7 +10,8 @@
  *
  * test/json-fast.test.ts holds it to that over every JSON fixture and random and mutated texts.
  */
-import type { ArrayNode, Entry, Node, ObjectNode, ScalarNode } from './tree.js';
+import type { Range } from './source.js';
+import type { ArrayNode, Encoder, Entry, Node, ObjectNode, ScalarNode } from './tree.js';
 
 const SP = 32;
 const TAB = 9;
@@ -50,7 +52,20 @@ class FastJson {
   constructor(
     private readonly text: string,
     private readonly maxDepth: number,
+    private readonly at: ((index: number) => number) | undefined,
+    private readonly encoders: Encoder[] | undefined,
   ) {}
+
+  private range(start: number, end: number): Range {
+    const { at } = this;
+    return at ? { start: at(start), end: at(end) } : { start, end };
+  }
+
+  /** Nodes are made whole (one literal) and get the encoders last, as jsonc-parser's path makes them. */
+  private done<N extends Node>(node: N): N {
+    if (this.encoders) node.encoders = this.encoders;
+    return node;
+  }
 
   parse(): Node {
     this.space();
@@ -77,8 +92,8 @@ class FastJson {
     if (c === QUOTE) {
       const start = this.pos;
       const value = this.string();
-      const s: ScalarNode = { type: 'scalar', value, style: 'json-string', range: { start, end: this.pos } };
-      return s;
+      const s: ScalarNode = { type: 'scalar', value, style: 'json-string', range: this.range(start, this.pos) };
+      return this.done(s);
     }
     if (c === LBRACE) return this.object(depth + 1);
     if (c === LBRACKET) return this.array(depth + 1);
@@ -94,13 +109,13 @@ class FastJson {
     this.space();
     if (t.charCodeAt(this.pos) === RBRACE) {
       this.pos++;
-      return { type: 'object', entries, range: { start, end: this.pos } };
+      return this.done<ObjectNode>({ type: 'object', entries, range: this.range(start, this.pos) });
     }
     for (;;) {
       if (t.charCodeAt(this.pos) !== QUOTE) throw DECLINE;
       const keyStart = this.pos;
       const key = this.string();
-      const keyRange = { start: keyStart, end: this.pos };
+      const keyRange = this.range(keyStart, this.pos);
       this.space();
       if (t.charCodeAt(this.pos) !== COLON) throw DECLINE;
       this.pos++;
@@ -116,7 +131,7 @@ class FastJson {
       }
       if (c !== RBRACE) throw DECLINE;
       this.pos++;
-      return { type: 'object', entries, range: { start, end: this.pos } };
+      return this.done<ObjectNode>({ type: 'object', entries, range: this.range(start, this.pos) });
     }
   }
 
@@ -128,7 +143,7 @@ class FastJson {
     this.space();
     if (t.charCodeAt(this.pos) === RBRACKET) {
       this.pos++;
-      return { type: 'array', items, range: { start, end: this.pos } };
+      return this.done<ArrayNode>({ type: 'array', items, range: this.range(start, this.pos) });
     }
     for (;;) {
       items.push(this.value(depth));
@@ -141,7 +156,7 @@ class FastJson {
       }
       if (c !== RBRACKET) throw DECLINE;
       this.pos++;
-      return { type: 'array', items, range: { start, end: this.pos } };
+      return this.done<ArrayNode>({ type: 'array', items, range: this.range(start, this.pos) });
     }
   }
 
@@ -207,7 +222,7 @@ class FastJson {
     this.delimited(p);
     const raw = t.slice(start, p);
     this.pos = p;
-    return { type: 'scalar', value: Number(raw), style: 'json-literal', range: { start, end: p }, raw };
+    return this.done<ScalarNode>({ type: 'scalar', value: Number(raw), style: 'json-literal', range: this.range(start, p), raw });
   }
 
   private literal(): ScalarNode {
@@ -227,7 +242,7 @@ class FastJson {
     } else throw DECLINE;
     this.delimited(start + n);
     this.pos = start + n;
-    return { type: 'scalar', value, style: 'json-literal', range: { start, end: start + n } };
+    return this.done<ScalarNode>({ type: 'scalar', value, style: 'json-literal', range: this.range(start, start + n) });
   }
 
   /** A number or literal must end where jsonc-parser's scanner ends it: before a delimiter. */
@@ -238,10 +253,13 @@ class FastJson {
   }
 }
 
-/** The tree of a plain JSON text, or undefined when jsonc-parser has to read it (see above). */
-export function parseJsonFast(text: string, maxDepth: number): Node | undefined {
+/**
+ * The tree of a plain JSON text, or undefined when jsonc-parser has to read it (see above). `at`:
+ * the outer-file offset of each index of `text` (and of its end); `encoders`: set on every node.
+ */
+export function parseJsonFast(text: string, maxDepth: number, at?: (index: number) => number, encoders?: Encoder[]): Node | undefined {
   try {
-    return new FastJson(text, maxDepth).parse();
+    return new FastJson(text, maxDepth, at, encoders && encoders.length > 0 ? encoders : undefined).parse();
   } catch (e) {
     if (e === DECLINE || e instanceof RangeError) return undefined;
     throw e;
