@@ -9,6 +9,8 @@
  *   3. parallel  the same on worker threads, one per core (results compared byte for byte)
  *   4. cold start  one small template end to end, against `node -e 0`
  *   5. memory    peak RSS of (2), and of (2) on a corpus five times larger
+ *   and, for (3), what the machine allows: the speed-up of plain JavaScript loops on the same
+ *   threads (bench/ceiling.mjs: one allocating as a lint does, one doing arithmetic only)
  *
  * Times are medians of --runs runs (default 3) of separate processes, wall clock, measured here.
  * Uses the built CLI (dist/): `npm run bench` builds first.
@@ -29,6 +31,7 @@ import { GENERATOR_VERSION, generateCorpus, templateText } from './generate.mjs'
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli.js');
 const FLOOR = join(ROOT, 'bench', 'floor.mjs');
+const CEILING = join(ROOT, 'bench', 'ceiling.mjs');
 const RSS_HOOK = new URL('./rss.mjs', import.meta.url).href;
 
 const args = process.argv.slice(2);
@@ -180,6 +183,16 @@ async function main() {
   const identical = a.equals(b);
   const report = JSON.parse(a.toString('utf8'));
 
+  log('machine ceiling');
+  const ceilingRuns = smoke ? 1 : runs;
+  const ceilingOf = async (/** @type {string} */ kind) =>
+    repeat(ceilingRuns, async () => {
+      const j = JSON.parse((await run([CEILING, String(cores), smoke ? '4' : '60', kind])).stdout);
+      return { one: j.oneMs, many: j.manyMs, speedup: j.oneMs / j.manyMs };
+    });
+  const allocating = await ceilingOf('allocating');
+  const computing = await ceilingOf('computing');
+
   log('cold start');
   const smallDir = join(work, 'small');
   mkdirSync(smallDir);
@@ -204,6 +217,8 @@ async function main() {
     ['cold start: one 2 KB template, end to end', secs(cold.ms), '', ''],
     ['node -e 0', secs(nodeStart.ms), '', ''],
     [`memory: lint --jobs 1 on the 5× corpus (${mb(c5.bytes)})`, secs(big.ms), '', `peak RSS ${(big.rss / 1024).toFixed(0)} MiB`],
+    [`machine: allocating JS loop, 1 / ${cores} threads`, `${secs(allocating.one)} / ${secs(allocating.many)}`, '', `${allocating.speedup.toFixed(2)}× faster`],
+    [`machine: arithmetic JS loop, 1 / ${cores} threads`, `${secs(computing.one)} / ${secs(computing.many)}`, '', `${computing.speedup.toFixed(2)}× faster`],
   ];
   const ratios = {
     lintOverFloor: lint.ms / floor.ms,
@@ -218,6 +233,7 @@ async function main() {
     ['  (lint / floor with the parsers of before)', ratios.lintOverFloorBefore.toFixed(2), '', ''],
     ['parallel speed-up (lint / parallel)', `${ratios.speedup.toFixed(2)}×`, `>= ${TARGETS.speedup}×`, mark(ratios.speedup >= TARGETS.speedup)],
     ['  parallel results identical, same order', identical ? 'yes' : 'NO', 'yes', identical ? 'yes' : 'NO'],
+    ['  (the machine: allocating / arithmetic loop)', `${allocating.speedup.toFixed(2)}× / ${computing.speedup.toFixed(2)}×`, '', ''],
     ['cold start − node start', `${ratios.coldStartMs.toFixed(0)} ms`, `<= ${TARGETS.coldStartMs} ms`, mark(ratios.coldStartMs <= TARGETS.coldStartMs)],
     ['peak RSS 5× / 1×', ratios.rssRatio.toFixed(2), `<= ${TARGETS.rssRatio}`, mark(ratios.rssRatio <= TARGETS.rssRatio)],
   ];
@@ -240,7 +256,7 @@ async function main() {
     const strip = (/** @type {Record<string, any>} */ r) => ({ ...r, runs: r.runs.map((/** @type {any} */ x) => x) });
     writeFileSync(
       jsonOut,
-      JSON.stringify({ scale, runs, seed, cores, node: process.version, corpus: { files: c1.files, bytes: c1.bytes, byKind: c1.byKind }, corpus5x: { files: c5.files, bytes: c5.bytes }, nodeStart: strip(nodeStart), floor: strip(floor), floorBefore: strip(floorBefore), lint: strip(lint), parallel: strip(parallel), cold: strip(cold), big: strip(big), identical, ratios, findings: report.summary }, null, 2) + '\n',
+      JSON.stringify({ scale, runs, seed, cores, node: process.version, corpus: { files: c1.files, bytes: c1.bytes, byKind: c1.byKind }, corpus5x: { files: c5.files, bytes: c5.bytes }, nodeStart: strip(nodeStart), ceiling: { allocating: strip(allocating), computing: strip(computing) }, floor: strip(floor), floorBefore: strip(floorBefore), lint: strip(lint), parallel: strip(parallel), cold: strip(cold), big: strip(big), identical, ratios, findings: report.summary }, null, 2) + '\n',
     );
   }
   rmSync(work, { recursive: true, force: true });

@@ -76,6 +76,8 @@ describe('bench', () => {
       'cold start: one 2 KB template, end to end',
       'node -e 0',
       'memory: lint --jobs 1 on the 5× corpus',
+      'machine: allocating JS loop',
+      'machine: arithmetic JS loop',
       'lint / floor',
       'parallel speed-up (lint / parallel)',
       'cold start − node start',

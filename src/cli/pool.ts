@@ -33,7 +33,8 @@ export interface PoolOptions {
 
 /** Below this many files, linting stays on the calling thread. */
 export const MIN_FILES_PER_WORKER = 24;
-const BATCH = 8;
+/** The largest batch of files handed to a thread at once. */
+const MAX_BATCH = 16;
 
 export interface WorkerInit {
   config: LintConfig;
@@ -136,8 +137,16 @@ export async function lintInParallel(targets: LintTarget[], threads: number, opt
   if (!url) throw new Error('worker threads need the compiled CLI (dist/)');
   const { Worker } = await import('node:worker_threads');
   const results: FileResult[] = new Array<FileResult>(targets.length);
+  // Guided batches: large while much is left (fewer messages), down to single files at the end,
+  // so that the threads finish together.
   const batches: LintTarget[][] = [];
-  for (let i = 0; i < targets.length; i += BATCH) batches.push(targets.slice(i, i + BATCH));
+  const starts: number[] = [];
+  for (let i = 0; i < targets.length; ) {
+    const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil((targets.length - i) / (threads * 8))));
+    starts.push(i);
+    batches.push(targets.slice(i, i + size));
+    i += size;
+  }
   const init: WorkerInit = { config: opts.config, maxFileSize: opts.maxFileSize, text: opts.text };
   const pool: Worker[] = [];
   let next = 0;
@@ -166,7 +175,7 @@ export async function lintInParallel(targets: LintTarget[], threads: number, opt
             fail(new Error(reply.error));
             return;
           }
-          const base = reply.batch * BATCH;
+          const base = starts[reply.batch];
           reply.results.forEach((r, j) => (results[base + j] = r));
           send(w);
           finished();
@@ -186,7 +195,7 @@ export async function lintInParallel(targets: LintTarget[], threads: number, opt
           const batch = next++;
           const list = batches[batch];
           for (let j = 0; j < list.length; j++) {
-            results[batch * BATCH + j] = detach(keepText(await lintHere(list[j]), opts.text));
+            results[starts[batch] + j] = detach(keepText(await lintHere(list[j]), opts.text));
             keepHeap();
           }
           finished();
