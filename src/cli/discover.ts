@@ -3,7 +3,8 @@
  * `.gitignore`, skipping node_modules, .git and .terraform, never following symlinks, never opening
  * anything but regular files and directories), and globs.
  */
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -62,21 +63,40 @@ async function gitIgnored(abs: string, cwd: string, cache: Map<string, Ignore | 
   return false;
 }
 
-async function walk(root: string, cwd: string, out: Target[], extraIgnore: ExtraIgnores): Promise<void> {
+/** A directory's `.gitignore`, when its listing has one that is a regular file (never a symlink or FIFO). */
+function ownGitignore(dir: string, entries: Dirent[]): Ignore | undefined {
+  const entry = entries.find((e) => e.name === '.gitignore');
+  if (!entry?.isFile()) return undefined;
+  try {
+    const path = join(dir, '.gitignore');
+    const st = lstatSync(path);
+    if (!st.isFile() || st.size > MAX_GITIGNORE_SIZE) return undefined;
+    return ignore().add(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Walks a directory tree. Synchronous, as ESLint's and Ruff's walks are: a listing costs a few
+ * microseconds, a round trip through libuv's thread pool tens; `.gitignore` is read only where
+ * the listing shows one.
+ */
+function walk(root: string, cwd: string, out: Target[], extraIgnore: ExtraIgnores): void {
   // Each directory keeps the .gitignore files of itself and its parents (relative to each one's dir).
-  const stack: Array<{ dir: string; ignores: Array<{ base: string; ig: Ignore }> }> = [];
-  const rootIg = await gitignoreAt(root);
-  stack.push({ dir: root, ignores: rootIg ? [{ base: root, ig: rootIg }] : [] });
+  const stack: Array<{ dir: string; ignores: Array<{ base: string; ig: Ignore }> }> = [{ dir: root, ignores: [] }];
   while (stack.length > 0) {
-    const { dir, ignores } = stack.pop()!;
-    let entries;
+    const { dir, ignores: inherited } = stack.pop()!;
+    let entries: Dirent[];
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       // Reported (by Linter.lintFile), not skipped in silence: its files are not linted.
       out.push({ absolute: dir, display: displayPath(cwd, dir), explicit: true });
       continue;
     }
+    const own = ownGitignore(dir, entries);
+    const ignores = own ? [...inherited, { base: dir, ig: own }] : inherited;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
     for (const e of entries) {
@@ -87,15 +107,11 @@ async function walk(root: string, cwd: string, out: Target[], extraIgnore: Extra
         const rel = relative(base, abs).split(sep).join('/');
         return rel !== '' && ig.ignores(isDir ? `${rel}/` : rel);
       });
-      const relCwd = displayPath(cwd, abs);
       if (ignored || extraIgnore.ignores(abs, isDir)) continue;
       if (isDir) subdirs.push(abs);
-      else if (e.isFile() && DEFAULT_FILES.test(e.name)) out.push({ absolute: abs, display: relCwd, explicit: false });
+      else if (e.isFile() && DEFAULT_FILES.test(e.name)) out.push({ absolute: abs, display: displayPath(cwd, abs), explicit: false });
     }
-    for (const d of subdirs.reverse()) {
-      const ig = await gitignoreAt(d);
-      stack.push({ dir: d, ignores: ig ? [...ignores, { base: d, ig }] : ignores });
-    }
+    for (const d of subdirs.reverse()) stack.push({ dir: d, ignores });
   }
 }
 
@@ -140,7 +156,7 @@ export async function discover(args: string[], cwd: string, ignoreSets: IgnoreSe
     }
     if (st?.isDirectory()) {
       const found: Target[] = [];
-      await walk(abs, cwd, found, extra);
+      walk(abs, cwd, found, extra);
       targets.push(...found);
     } else if (st) {
       targets.push({ absolute: abs, display: displayPath(cwd, abs), explicit: true });
