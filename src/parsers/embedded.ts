@@ -3,7 +3,7 @@
  * given as a string, a `!Sub |` block). The inner tree's ranges are offsets in the outer file,
  * escapes accounted for, and its nodes carry the encoders that write a value back through each layer.
  */
-import { jsonStringContent, parseJson, MAX_NESTING, type JsonParseResult } from './json.js';
+import { jsonStringContent, jsonStringOffsets, parseJson, MAX_NESTING, type JsonParseResult } from './json.js';
 import { yamlScalarOffsets } from './yaml.js';
 import { parseJsonFast } from './json-fast.js';
 import type { Encoder, ScalarNode } from './tree.js';
@@ -87,7 +87,7 @@ export class OffsetMap {
 function jsonStringMap(text: string, start: number, expected: string): OffsetMap | undefined {
   if (text.charCodeAt(start) !== 34) return undefined;
   // Escapes are found with `indexOf`, and the decoded text is compared with `JSON.parse`'s (which
-  // decodes valid JSON as jsonStringOffsets does); anything else is decoded unit by unit.
+  // decodes valid JSON as jsonStringOffsets does); anything else goes through jsonStringOffsets.
   const m = new OffsetMap(expected);
   m.anchor(0, start + 1);
   let k = 0;
@@ -109,56 +109,11 @@ function jsonStringMap(text: string, start: number, expected: string): OffsetMap
   try {
     decoded = JSON.parse(text.slice(start, close + 1));
   } catch {
-    return decodesTo(text, start, expected) ? m : undefined;
+    // Not valid JSON (a bad escape, a raw control character): decoded unit by unit.
+    const full = jsonStringOffsets(text, start);
+    return full && full.value === expected ? OffsetMap.fromArray(expected, full.map) : undefined;
   }
   return decoded === expected ? m : undefined;
-}
-
-/** The unit that the escape `\` + `c` stands for, as `jsonStringOffsets` of parsers/json.ts decodes it. */
-function escapeUnit(c: number): number {
-  switch (c) {
-    case 110:
-      return 10; // \n
-    case 116:
-      return 9; // \t
-    case 114:
-      return 13; // \r
-    case 98:
-      return 8; // \b
-    case 102:
-      return 12; // \f
-    default:
-      return c; // itself (NaN past the end of the text: it decodes to no unit)
-  }
-}
-
-/** Does the JSON string literal at `start` decode to `expected`, as `jsonStringOffsets` decodes it? */
-function decodesTo(text: string, start: number, expected: string): boolean {
-  const end = expected.length;
-  let k = 0;
-  let i = start + 1;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 34) return k === end;
-    if (c === 92) {
-      const e = text.charCodeAt(i + 1);
-      let unit: number;
-      if (e === 117) {
-        unit = String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)).charCodeAt(0);
-        i += 6;
-      } else {
-        unit = escapeUnit(e);
-        i += 2;
-      }
-      if (k >= end || expected.charCodeAt(k) !== unit) return false;
-      k++;
-      continue;
-    }
-    if (k >= end || expected.charCodeAt(k) !== c) return false;
-    k++;
-    i++;
-  }
-  return false;
 }
 
 /** Decoded text of a string scalar and the outer-file offset of each of its UTF-16 units. */
