@@ -5,6 +5,7 @@
  * Keys are case-insensitive (the map is keyed in lower case); values keep their case.
  */
 import { readCatalogue } from '../iam/catalogue.js';
+import { escapeRegExp } from '../model/template.js';
 import { GENERIC_OIDC, providerForKeyPrefix, type ProviderSpec } from '../iam/providers.js';
 import type { Claims } from './token.js';
 import type { ContextKey } from './types.js';
@@ -58,7 +59,7 @@ function webIdentityKeys(): ProviderKey[] {
       if (!prefix.includes('.')) continue; // aws:, sts:, saml:, iam:
       const src = prefix
         .split(/\$\{[^}]+\}/)
-        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .map(escapeRegExp)
         .join('[^/:]+');
       providerKeys.push({ prefix: new RegExp(`^${src}$`, 'i'), claim: key.slice(i + 1) });
     }

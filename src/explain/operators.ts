@@ -13,6 +13,7 @@
  * known text already decides it.
  */
 import type { ParsedOperator } from '../iam/conditions.js';
+import { escapeRegExp } from '../model/template.js';
 import type { Tri } from './types.js';
 
 export interface PolicyValue {
@@ -84,11 +85,10 @@ export function hasPolicyVariable(pv: PolicyValue): boolean {
   return /\$\{[^}]*\}/.test(outsideHoles(pv));
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A regular expression for a policy value: `glob` reads `*` and `?` as wildcards; holes match anything. */
 export function valueRegExp(pv: PolicyValue, glob: boolean, ignoreCase = false): RegExp {
-  const text = (s: string) => (glob ? s.split('').map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : escapeRe(c))).join('') : escapeRe(s));
+  const text = (s: string) => (glob ? s.split('').map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : escapeRegExp(c))).join('') : escapeRegExp(s));
   let src = '';
   let pos = 0;
   for (const [a, b] of pv.holes ?? []) {
@@ -105,7 +105,7 @@ export function valueRegExp(pv: PolicyValue, glob: boolean, ignoreCase = false):
  */
 export function holeValues(pv: PolicyValue, actual: string, glob: boolean): string[] | undefined {
   if (!pv.holes || pv.holes.length === 0 || pv.unknown) return undefined;
-  const text = (s: string) => (glob ? s.split('').map((c) => (c === '*' ? '[\\s\\S]*?' : c === '?' ? '[\\s\\S]' : escapeRe(c))).join('') : escapeRe(s));
+  const text = (s: string) => (glob ? s.split('').map((c) => (c === '*' ? '[\\s\\S]*?' : c === '?' ? '[\\s\\S]' : escapeRegExp(c))).join('') : escapeRegExp(s));
   let src = '';
   let pos = 0;
   for (const [a, b] of pv.holes) {

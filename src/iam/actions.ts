@@ -3,6 +3,7 @@
  * Loaded lazily, one service file at a time, only when a policy has an action to check.
  */
 import { readCatalogue } from './catalogue.js';
+import { iamWildcardSource } from '../model/template.js';
 import { ownString } from './own-string.js';
 
 let services: Map<string, string> | undefined;
@@ -53,8 +54,7 @@ const CACHE_LIMIT = 10_000;
 export function wildcardRegExp(pattern: string): RegExp {
   let re = regExps.get(pattern);
   if (!re) {
-    const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    re = new RegExp(`^${src}$`, 'i');
+    re = new RegExp(`^${iamWildcardSource(pattern)}$`, 'i');
     if (regExps.size >= CACHE_LIMIT) regExps.clear();
     regExps.set(ownString(pattern), re);
   }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { catalogueDir, catalogueLibrary, readCatalogue } from './catalogue.js';
 import { providerForKeyPrefix, type ProviderId, type ProviderSpec } from './providers.js';
 import { serviceKeys } from './actions.js';
+import { escapeRegExp } from '../model/template.js';
 
 interface RawKey {
   key: string;
@@ -38,8 +39,6 @@ let providerKeys: Array<{ prefix: RegExp; prefixTemplate: string; claim: string 
 let crossService: Map<string, string[]> | undefined;
 const tables = new Map<string, KeyTable>();
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** A variable part of a catalogue key, once normalized: `${TagKey}` or `<key>`. */
 const VARIABLE = /\$\{[^}]*\}|<[^>]*>/g;
 
@@ -52,10 +51,10 @@ function templateRe(template: string, part = '.+'): RegExp {
   let src = '';
   let last = 0;
   for (const m of template.matchAll(VARIABLE)) {
-    src += escapeRe(template.slice(last, m.index)) + part;
+    src += escapeRegExp(template.slice(last, m.index)) + part;
     last = m.index! + m[0].length;
   }
-  src += escapeRe(template.slice(last));
+  src += escapeRegExp(template.slice(last));
   return new RegExp(`^${src}$`, 'i');
 }
 

@@ -3,7 +3,7 @@
  * (`AWS::IAM::OIDCProvider.ClientIdList`, `aws_iam_openid_connect_provider.client_id_list`). STS
  * refuses a token whose `aud` is not in its provider's list, whatever the trust policy says.
  */
-import { fillHoles, templateRegExp } from '../model/template.js';
+import { fillHoles, iamWildcardSource, templateRegExp } from '../model/template.js';
 import type { LString, OidcProviderDefinition } from '../model/types.js';
 import { keyMatchesIssuer, type FederatedPrincipal } from './providers.js';
 
@@ -61,8 +61,7 @@ export function idListed(value: string, ids: readonly LString[], ignoreCase = fa
 
 /** IAM's string wildcards (`*` any run, `?` one character), case-sensitive unless asked. */
 export function stringLikeRegExp(pattern: string, ignoreCase = false): RegExp {
-  const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${src}$`, ignoreCase ? 'is' : 's');
+  return new RegExp(`^${iamWildcardSource(pattern)}$`, ignoreCase ? 'is' : 's');
 }
 
 /** The providers of the file behind an audience condition, and the client ids they register. */

@@ -56,16 +56,24 @@ export function fillHoles(s: { value: string; holes?: ReadonlyArray<readonly [nu
   return out + s.value.slice(pos);
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A text as a regular expression that matches just that text. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The source of a regular expression for IAM's wildcards: `*` any run of characters, `?` one. */
+export function iamWildcardSource(pattern: string): string {
+  return pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+}
 
 /** A regular expression matching every text the value could stand for (holes match anything). */
 export function templateRegExp(s: { value: string; holes?: ReadonlyArray<readonly [number, number]> }, flags = 'i'): RegExp {
   let src = '';
   let pos = 0;
   for (const [a, b] of s.holes ?? []) {
-    src += escapeRe(s.value.slice(pos, a)) + '.*';
+    src += escapeRegExp(s.value.slice(pos, a)) + '.*';
     pos = b;
   }
-  src += escapeRe(s.value.slice(pos));
+  src += escapeRegExp(s.value.slice(pos));
   return new RegExp(`^${src}$`, flags);
 }
