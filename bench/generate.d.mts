@@ -21,3 +21,9 @@ export interface CorpusStats {
 }
 
 export declare function generateCorpus(opts: { out: string; scale?: number; seed?: number }): CorpusStats;
+
+/** The corpus of a seed and scale under `base`, generated on first use and reused while the generator is unchanged. */
+export declare function cachedCorpus(base: string, scale: number, seed: number): CorpusStats & { dir: string; generated: boolean };
+
+/** Every file of a corpus directory, sorted, without the generator's stamp. */
+export declare function corpusFiles(dir: string): string[];

@@ -15,7 +15,7 @@
  *
  *   node bench/generate.mjs [--out DIR] [--scale N] [--seed N]      (default DIR: $TMPDIR/trustlint-bench/corpus)
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -773,6 +773,41 @@ export function generateCorpus(opts) {
     }
   }
   return { files: total, bytes, byKind };
+}
+
+const STAMP = '.complete.json';
+
+/**
+ * The corpus of a seed and scale under `base`, generated on first use and reused while the
+ * generator is unchanged (a stamp file records its statistics once it is complete).
+ * @param {string} base @param {number} scale @param {number} seed
+ * @returns {{ dir: string, generated: boolean, files: number, bytes: number, byKind: Record<string, { files: number, bytes: number }> }}
+ */
+export function cachedCorpus(base, scale, seed) {
+  const dir = join(base, `corpus-v${GENERATOR_VERSION}-seed${seed}-scale${scale}`);
+  const stamp = join(dir, STAMP);
+  if (existsSync(stamp)) return { dir, generated: false, ...JSON.parse(readFileSync(stamp, 'utf8')) };
+  const stats = generateCorpus({ out: dir, scale, seed });
+  writeFileSync(stamp, JSON.stringify(stats));
+  return { dir, generated: true, ...stats };
+}
+
+/**
+ * Every file of a corpus directory, sorted, without the stamp.
+ * @param {string} dir @returns {string[]}
+ */
+export function corpusFiles(dir) {
+  /** @type {string[]} */
+  const out = [];
+  const walk = (/** @type {string} */ d) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name !== STAMP) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];

@@ -12,11 +12,11 @@
  * Prints milliseconds per phase and per rule, and the corpus's counts of documents, statements
  * and actions. `--dist DIR`: the compiled tree to measure (`tsc -p tsconfig.build.json --outDir DIR`).
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GENERATOR_VERSION, generateCorpus } from './generate.mjs';
+import { cachedCorpus, corpusFiles } from './generate.mjs';
 
 const args = process.argv.slice(2);
 const opt = (/** @type {string} */ name, /** @type {string} */ dflt) => {
@@ -37,18 +37,8 @@ const { runRules, Collector } = await load('src/engine/engine.js');
 const { collectSuppressions } = await load('src/engine/suppressions.js');
 const { Linter } = await load('src/linter.js');
 
-const dir = join(base, `corpus-v${GENERATOR_VERSION}-seed${seed}-scale${scale}`);
-if (!existsSync(join(dir, '.complete.json'))) writeFileSync(join(dir, '.complete.json'), JSON.stringify(generateCorpus({ out: dir, scale, seed })));
-
-/** @type {string[]} */
-const paths = [];
-(function walk(/** @type {string} */ d) {
-  for (const name of readdirSync(d).sort()) {
-    const p = join(d, name);
-    if (statSync(p).isDirectory()) walk(p);
-    else if (name !== '.complete.json') paths.push(p);
-  }
-})(dir);
+const { dir } = cachedCorpus(base, scale, seed);
+const paths = corpusFiles(dir);
 const files = paths.map((p) => new SourceFile(p.slice(dir.length + 1), readFileSync(p, 'utf8')));
 
 const linter = new Linter();

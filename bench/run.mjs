@@ -22,11 +22,11 @@
  * is unchanged. `--strict` exits 1 when a target of issue 8 is missed.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GENERATOR_VERSION, generateCorpus, templateText } from './generate.mjs';
+import { cachedCorpus, corpusFiles, templateText } from './generate.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -93,29 +93,10 @@ function run(argv, o = {}) {
 
 /** The corpus for a scale, generated once and reused while the generator is unchanged. */
 function corpus(/** @type {number} */ s) {
-  const dir = join(base, `corpus-v${GENERATOR_VERSION}-seed${seed}-scale${s}`);
-  const stamp = join(dir, '.complete.json');
-  if (existsSync(stamp)) return { dir, ...JSON.parse(readFileSync(stamp, 'utf8')) };
   const t0 = performance.now();
-  const stats = generateCorpus({ out: dir, scale: s, seed });
-  writeFileSync(stamp, JSON.stringify(stats));
-  log(`  generated ${stats.files} files, ${mb(stats.bytes)} in ${secs(performance.now() - t0)}`);
-  return { dir, ...stats };
-}
-
-/** Every file under `dir`, sorted (the generator's own marker excluded). */
-function files(/** @type {string} */ dir) {
-  /** @type {string[]} */
-  const out = [];
-  const walk = (/** @type {string} */ d) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name !== '.complete.json') out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
+  const c = cachedCorpus(base, s, seed);
+  if (c.generated) log(`  generated ${c.files} files, ${mb(c.bytes)} in ${secs(performance.now() - t0)}`);
+  return c;
 }
 
 const mb = (/** @type {number} */ b) => `${(b / 1e6).toFixed(1)} MB`;
@@ -147,7 +128,7 @@ async function main() {
   const c1 = corpus(scale);
   const c5 = corpus(scale * 5);
   const list = join(work, 'files.txt');
-  writeFileSync(list, files(c1.dir).join('\n') + '\n');
+  writeFileSync(list, corpusFiles(c1.dir).join('\n') + '\n');
 
   log('node -e 0');
   const nodeStart = await repeat(Math.max(runs, 5), async () => ({ ms: (await run(['-e', '0'])).ms }));
