@@ -18,28 +18,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
 const posix = process.platform !== 'win32';
 
-type Fn = (...args: unknown[]) => Promise<unknown>;
-
 const hooks = vi.hoisted(() => ({ locked: '', unlisted: '', vanishing: '' }));
 
 // Root (as in CI containers) reads every file whatever its mode: permission errors are injected.
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<Record<string, Fn>>();
-  const denied = (code: string, path: string) => Object.assign(new Error(`${code}: '${path}'`), { code, path });
-  const wrapped = {
-    ...fs,
-    open: async (...args: unknown[]) => {
-      if (hooks.locked && String(args[0]) === hooks.locked) throw denied('EACCES', hooks.locked);
-      return fs.open(...args);
-    },
-    readdir: async (...args: unknown[]) => {
-      if (hooks.unlisted && String(args[0]) === hooks.unlisted) throw denied('EACCES', hooks.unlisted);
-      return fs.readdir(...args);
-    },
-  };
-  return { ...wrapped, default: wrapped };
-});
-
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<Record<string, (...args: unknown[]) => unknown>>();
   const denied = (code: string, path: string) => Object.assign(new Error(`${code}: '${path}'`), { code, path });

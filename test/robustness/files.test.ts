@@ -2,9 +2,9 @@
  * Issue 9, the file system as an adversary: a 200 MB file, FIFOs, devices, symlink loops, files
  * that vanish or become unreadable during the run, a hostile `.gitignore` or config file. Every case
  * ends with a finding (or a usage error for the config), never a hang, and the other files are
- * still linted. `node:fs` (files are read synchronously) and `node:fs/promises` (the walk) are
- * wrapped to record what is opened and to inject the errors a root user (as in CI containers) never
- * gets from chmod.
+ * still linted. `node:fs` (files are read and directories listed synchronously) is wrapped to
+ * record what is opened and to inject the errors a root user (as in CI containers) never gets from
+ * chmod.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -14,8 +14,6 @@ import { Linter } from '../../src/linter.js';
 import { discover } from '../../src/cli/discover.js';
 import { cli, findingsOf, tempDir, TRUST_JSON, TRUST_JSON_AT, type JsonReport } from './hostile.js';
 
-type Fn = (...args: unknown[]) => Promise<unknown>;
-
 const hooks = vi.hoisted(() => ({
   opened: [] as string[],
   /** Throw from `open`/`readdir` for a path, or return substitute stats from `stat`. */
@@ -23,27 +21,6 @@ const hooks = vi.hoisted(() => ({
   readdir: undefined as ((path: string) => void) | undefined,
   stat: undefined as ((path: string, real: object) => object | undefined) | undefined,
 }));
-
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<Record<string, Fn>>();
-  const wrapped = {
-    ...fs,
-    open: async (...args: unknown[]) => {
-      hooks.opened.push(String(args[0]));
-      hooks.open?.(String(args[0]));
-      return fs.open(...args);
-    },
-    readdir: async (...args: unknown[]) => {
-      hooks.readdir?.(String(args[0]));
-      return fs.readdir(...args);
-    },
-    stat: async (...args: unknown[]) => {
-      const real = (await fs.stat(...args)) as object;
-      return hooks.stat?.(String(args[0]), real) ?? real;
-    },
-  };
-  return { ...wrapped, default: wrapped };
-});
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<Record<string, (...args: unknown[]) => unknown>>();
