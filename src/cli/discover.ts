@@ -4,7 +4,7 @@
  * anything but regular files and directories), and globs.
  */
 import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -28,26 +28,26 @@ export function displayPath(cwd: string, abs: string): string {
 /** Larger `.gitignore` files are not read (a symlink to /dev/zero must not exhaust memory). */
 const MAX_GITIGNORE_SIZE = 1024 * 1024;
 
-async function gitignoreAt(dir: string): Promise<Ignore | undefined> {
+function gitignoreAt(dir: string): Ignore | undefined {
   try {
     const path = join(dir, '.gitignore');
     // Like git, never through a symlink; only a regular file (a FIFO would block the walk).
-    const st = await lstat(path);
+    const st = lstatSync(path);
     if (!st.isFile() || st.size > MAX_GITIGNORE_SIZE) return undefined;
-    return ignore().add(await readFile(path, 'utf8'));
+    return ignore().add(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }
 }
 
 /** Is a file under `cwd` ignored by a .gitignore between `cwd` and its directory (as a walk would)? */
-async function gitIgnored(abs: string, cwd: string, cache: Map<string, Ignore | undefined>): Promise<boolean> {
+function gitIgnored(abs: string, cwd: string, cache: Map<string, Ignore | undefined>): boolean {
   const rel = relative(cwd, abs);
   if (rel.startsWith('..')) return false;
   const parts = rel.split(sep);
   let dir = cwd;
   for (let i = 0; i < parts.length; i++) {
-    if (!cache.has(dir)) cache.set(dir, await gitignoreAt(dir));
+    if (!cache.has(dir)) cache.set(dir, gitignoreAt(dir));
     const ig = cache.get(dir);
     const sub = parts.slice(i).join('/');
     // Each ancestor directory of the file is tested too (`ignored/` excludes what is below it).
@@ -61,20 +61,6 @@ async function gitIgnored(abs: string, cwd: string, cache: Map<string, Ignore | 
     dir = join(dir, parts[i]);
   }
   return false;
-}
-
-/** A directory's `.gitignore`, when its listing has one that is a regular file (never a symlink or FIFO). */
-function ownGitignore(dir: string, entries: Dirent[]): Ignore | undefined {
-  const entry = entries.find((e) => e.name === '.gitignore');
-  if (!entry?.isFile()) return undefined;
-  try {
-    const path = join(dir, '.gitignore');
-    const st = lstatSync(path);
-    if (!st.isFile() || st.size > MAX_GITIGNORE_SIZE) return undefined;
-    return ignore().add(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -95,7 +81,8 @@ function walk(root: string, cwd: string, out: Target[], extraIgnore: ExtraIgnore
       out.push({ absolute: dir, display: displayPath(cwd, dir), explicit: true });
       continue;
     }
-    const own = ownGitignore(dir, entries);
+    // Only where the listing shows one (a regular file: never a symlink or a FIFO).
+    const own = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? gitignoreAt(dir) : undefined;
     const ignores = own ? [...inherited, { base: dir, ig: own }] : inherited;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
@@ -168,7 +155,7 @@ export async function discover(args: string[], cwd: string, ignoreSets: IgnoreSe
       for (const f of files) {
         const l = await lstat(f).catch(() => undefined);
         const display = displayPath(cwd, f);
-        if (!l?.isFile() || (await gitIgnored(f, cwd, gitignoreCache)) || extra.ignores(f, false)) continue;
+        if (!l?.isFile() || gitIgnored(f, cwd, gitignoreCache) || extra.ignores(f, false)) continue;
         targets.push({ absolute: f, display, explicit: false });
       }
       if (files.length === 0) missing.push(arg);
