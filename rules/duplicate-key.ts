@@ -1,4 +1,4 @@
-import { defineRule, type Path, type PolicyDocument } from '../src/rule-kit/index.js';
+import { defineRule, repeatsKey, type Path, type PolicyDocument } from '../src/rule-kit/index.js';
 
 type Node = PolicyDocument['node'];
 type ObjectNode = Extract<Node, { type: 'object' }>;
@@ -51,26 +51,6 @@ function conditionKeys(node: Node): string {
   if (node.type !== 'object' || node.entries.length === 0) return describe(node);
   const keys = node.entries.map((e) => `\`${truncate(e.key, 80)}\``);
   return keys.slice(0, 4).join(', ') + (keys.length > 4 ? ` and ${keys.length - 4} more` : '');
-}
-
-/** Small objects are compared pair by pair; a Set only for big ones. */
-const PAIRWISE_LIMIT = 12;
-
-function repeatsKey(entries: readonly Entry[]): boolean {
-  const n = entries.length;
-  if (n <= PAIRWISE_LIMIT) {
-    for (let i = 1; i < n; i++) {
-      const key = entries[i].key;
-      for (let j = 0; j < i; j++) if (entries[j].key === key) return true;
-    }
-    return false;
-  }
-  const seen = new Set<string>();
-  for (const e of entries) {
-    if (seen.has(e.key)) return true;
-    seen.add(e.key);
-  }
-  return false;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Builds the policy model from a located tree. Formats differ only in their `Resolver`, which says
  * what an expression (a CloudFormation intrinsic, a Terraform interpolation) stands for.
  */
-import type { Entry, Node, ObjectNode, ScalarNode } from '../parsers/tree.js';
+import type { Node, ObjectNode, ScalarNode } from '../parsers/tree.js';
 import { getEntry, uniqueEntries } from '../parsers/tree.js';
 import type { Range, SourceFile } from '../parsers/source.js';
 import type {
@@ -73,21 +73,6 @@ export function childPath(p: Path, seg: PathSegment): PathSegment[] {
     default:
       return [...p, seg];
   }
-}
-
-/**
- * The entries of an object as `uniqueEntries` gives them (the last of repeated keys wins), without
- * allocating when no key repeats (the usual case).
- */
-function winners(node: ObjectNode): readonly Entry[] {
-  const { entries } = node;
-  const n = entries.length;
-  if (n > 16) return uniqueEntries(node);
-  for (let i = 0; i < n - 1; i++) {
-    const key = entries[i].key;
-    for (let j = i + 1; j < n; j++) if (entries[j].key === key) return uniqueEntries(node);
-  }
-  return entries;
 }
 
 function scalarText(node: ScalarNode): string | undefined {
@@ -170,7 +155,7 @@ function toPrincipal(node: Node, path: Path, resolver: Resolver): PrincipalBlock
     return block;
   }
   // IAM, like every JSON parser, keeps the last of repeated keys (duplicate-key reports the others).
-  const keys = winners(node);
+  const keys = uniqueEntries(node);
   const entries = new Array<PrincipalEntry>(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const e = keys[i];
@@ -190,7 +175,7 @@ function toCondition(node: Node, path: Path, resolver: Resolver): ConditionBlock
     block.unknown = true;
     return block;
   }
-  for (const op of winners(node)) {
+  for (const op of uniqueEntries(node)) {
     const opPath = childPath(path, op.key);
     // An operator can be a placeholder too (`"${Op}"` inside a `!Sub` JSON policy).
     const operator: LString = toLString({ type: 'scalar', value: op.key, style: op.keyStyle ?? 'json-string', range: op.keyRange, encoders: node.encoders }, opPath, resolver) ?? {
@@ -205,7 +190,7 @@ function toCondition(node: Node, path: Path, resolver: Resolver): ConditionBlock
       block.unknown = true;
       continue;
     }
-    for (const k of winners(op.value)) {
+    for (const k of uniqueEntries(op.value)) {
       const kPath = childPath(opPath, k.key);
       const key = toLString({ type: 'scalar', value: k.key, style: k.keyStyle ?? 'json-string', range: k.keyRange, encoders: op.value.encoders }, kPath, resolver) ?? {
         value: k.key,

@@ -79,9 +79,31 @@ export function stringValue(node: Node | undefined): string | undefined {
   return node?.type === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
 }
 
-/** The entries of an object, last one winning for repeated keys, in source order of the winners. */
-export function uniqueEntries(node: Node | undefined): Entry[] {
+/** Does a key appear twice among these entries? Small objects are compared pair by pair, without allocating. */
+export function repeatsKey(entries: readonly Entry[]): boolean {
+  const n = entries.length;
+  if (n <= 12) {
+    for (let i = 1; i < n; i++) {
+      const key = entries[i].key;
+      for (let j = 0; j < i; j++) if (entries[j].key === key) return true;
+    }
+    return false;
+  }
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.key)) return true;
+    seen.add(e.key);
+  }
+  return false;
+}
+
+/**
+ * The entries of an object, last one winning for repeated keys, in source order of the winners:
+ * the object's own list when no key repeats (the usual case), so do not change it.
+ */
+export function uniqueEntries(node: Node | undefined): readonly Entry[] {
   if (!node || node.type !== 'object') return [];
+  if (!repeatsKey(node.entries)) return node.entries;
   const last = new Map<string, Entry>();
   for (const e of node.entries) last.set(e.key, e);
   return node.entries.filter((e) => last.get(e.key) === e);

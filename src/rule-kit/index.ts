@@ -27,6 +27,7 @@ export type {
 } from '../model/types.js';
 export { formatPath, isKnown, isLiteral } from '../model/types.js';
 export { fillHoles, templateRegExp } from '../model/template.js';
+export { repeatsKey } from '../parsers/tree.js';
 export {
   bareProvider,
   GENERIC_OIDC,
