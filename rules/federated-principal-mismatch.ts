@@ -25,6 +25,9 @@ function namesWebIdentityOnly(pattern: string): boolean {
   return answer;
 }
 
+/** The principal types IAM knows (the others are policy-syntax's). */
+const PRINCIPAL_TYPES = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
+
 export default defineRule({
   meta: {
     id: 'federated-principal-mismatch',
@@ -46,17 +49,25 @@ export default defineRule({
   },
   create(ctx) {
     return {
-      Statement(st) {
+      Statement(st, doc) {
         if (!isAllow(st) || !st.principal || st.principal.unknown || !st.action) return;
         if (st.principal.entries.some((e) => e.type.value === 'Federated')) return;
         const explicit = st.action.items.some((a) => !a.unknown && !a.holes && namesWebIdentityOnly(a.value));
         if (!explicit) return;
-        if (st.principal.wildcard) {
-          ctx.report({ node: st.principal.wildcard, messageId: 'notFederated', data: { statement: statementName(st), principal: 'everyone (`*`)' } });
+        const wildcard = st.principal.wildcard;
+        if (wildcard) {
+          // A bare value other than `*` (`"Principal": "lambda.amazonaws.com"`) is policy-syntax's to
+          // report; Terraform's `type = "*"` is everyone whatever its identifiers say.
+          const terraformData = doc.origin.format === 'terraform' && doc.origin.resourceType === 'aws_iam_policy_document';
+          if (!terraformData && wildcard.value !== '*') return;
+          ctx.report({ node: wildcard, messageId: 'notFederated', data: { statement: statementName(st), principal: 'everyone (`*`)' } });
           return;
         }
         for (const e of st.principal.entries) {
-          ctx.report({ node: e.type, messageId: 'notFederated', data: { statement: statementName(st), principal: `an \`${e.type.value}\` principal` } });
+          // A key that is no principal type (`Federate`, `SERVICE`) is policy-syntax's to report.
+          if (!PRINCIPAL_TYPES.has(e.type.value)) continue;
+          const article = e.type.value === 'AWS' ? 'an' : 'a';
+          ctx.report({ node: e.type, messageId: 'notFederated', data: { statement: statementName(st), principal: `${article} \`${e.type.value}\` principal` } });
         }
       },
       WebIdentityStatement(ws: WebIdentityStatement) {

@@ -7,6 +7,7 @@ import {
   type LString,
   type Path,
   type PolicyDocument,
+  type PrincipalBlock,
   type Statement,
 } from '../src/rule-kit/index.js';
 
@@ -15,6 +16,8 @@ const ELEMENTS = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAc
 const ELEMENT_SET = new Set(ELEMENTS);
 const PRINCIPAL_ELEMENTS = ['Principal', 'NotPrincipal'];
 const RESOURCE_ELEMENTS = ['Resource', 'NotResource'];
+/** The keys of a principal map, as IAM spells them (case-sensitive: `"SERVICE"` is rejected). */
+const PRINCIPAL_TYPES = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
 const CURRENT = '2012-10-17';
 const OUTDATED = '2008-10-17';
 
@@ -113,6 +116,15 @@ function hasElement(st: Statement, name: string): boolean {
   return false;
 }
 
+/** The principal type a bare principal value was probably meant for, from its shape. */
+function principalTypeOf(value: string): string | undefined {
+  if (/^arn:[\w-]+:iam::\d{12}:(oidc|saml)-provider\//.test(value)) return 'Federated';
+  if (/^(cognito-identity\.amazonaws\.com|accounts\.google\.com|graph\.facebook\.com|www\.amazon\.com)$/.test(value)) return 'Federated';
+  if (/^arn:[\w-]+:(iam|sts)::/.test(value) || /^\d{12}$/.test(value)) return 'AWS';
+  if (/\.amazonaws\.com(\.cn)?$/.test(value)) return 'Service';
+  return undefined;
+}
+
 function describeChars(value: string): string {
   const bad = [...new Set(value.replace(/[A-Za-z0-9]/g, ''))];
   const shown = bad.slice(0, 4).map((c) => (c === ' ' ? 'a space' : `\`${c}\``));
@@ -158,6 +170,10 @@ export default defineRule({
         '`{{key}}` in the {{statement}}: an identity policy applies to the user, group or role it is attached to and cannot name a principal, so IAM rejects it (MalformedPolicyDocument). Remove `{{key}}`, or move the statement into a trust or resource policy.',
       resourceInTrust:
         '`{{key}}` in the {{statement}}: a role trust policy governs who can assume the role itself and cannot name resources, so IAM rejects it ("Has prohibited field Resource"). Remove `{{key}}`.',
+      unknownPrincipalType:
+        '`{{key}}` in the {{element}} of the {{statement}} is not a principal type: IAM accepts only `AWS`, `Service`, `Federated` and `CanonicalUser`, spelt exactly so, and rejects the whole policy (MalformedPolicyDocument: "Invalid principal in policy").{{didYouMean}}',
+      principalNotMap:
+        '`{{element}}` `{{value}}` in the {{statement}} is neither `"*"` nor a map of principal types: IAM rejects the policy (MalformedPolicyDocument). Write {{instead}}.',
       notPrincipalAllow:
         '`NotPrincipal` with `"Effect": "Allow"` in the {{statement}} allows every principal except the ones listed: anyone in any AWS account, and anonymous callers where the service allows them. Name the principals you trust in `Principal` instead.',
       missingPrincipal:
@@ -268,6 +284,41 @@ export default defineRule({
       }
     }
 
+    /** The keys of a principal map, and a principal written as one bare value. */
+    function checkPrincipal(block: PrincipalBlock | undefined, key: 'Principal' | 'NotPrincipal', st: Statement, tfData: boolean): void {
+      if (!block) return;
+      const elementName = tfData ? (key === 'Principal' ? '`principals`' : '`not_principals`') : `\`${key}\``;
+      // Terraform writes the principal map itself from `type` and `identifiers` (`type = "*"` too).
+      const bare = block.wildcard;
+      if (!tfData && bare && isLiteral(bare) && bare.value !== '*') {
+        const type = principalTypeOf(bare.value);
+        ctx.report({
+          node: bare,
+          messageId: 'principalNotMap',
+          data: {
+            element: key,
+            value: bare.value,
+            statement: statementName(st),
+            instead: type ? `\`{ "${type}": "${bare.value}" }\`` : '`"*"` or a map such as `{ "AWS": "arn:aws:iam::111122223333:root" }`',
+          },
+        });
+      }
+      for (const e of block.entries) {
+        const t = e.type;
+        if (!isLiteral(t) || PRINCIPAL_TYPES.includes(t.value)) continue;
+        const lower = t.value.toLowerCase();
+        const near = PRINCIPAL_TYPES.find((p) => p.toLowerCase() === lower) ?? nearest(t.value, PRINCIPAL_TYPES);
+        const taken = near !== undefined && block.entries.some((o) => o !== e && o.type.value === near);
+        const edit = near && !taken ? ctx.fixer.replaceValue(t, near) : undefined;
+        ctx.report({
+          node: t,
+          messageId: 'unknownPrincipalType',
+          data: { key: t.value, element: elementName, statement: statementName(st), didYouMean: near ? ` Did you mean \`${near}\`?` : '' },
+          suggestions: edit && near ? [{ title: `Rename to \`${near}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
+        });
+      }
+    }
+
     return {
       PolicyDocument(doc) {
         const tfData = isTerraformData(doc);
@@ -340,6 +391,8 @@ export default defineRule({
             if (el) ctx.report({ node: el, messageId: 'resourceInTrust', data: { key: tfData ? originalKey(el) : key, statement: name() } });
           }
         }
+        checkPrincipal(st.principal, 'Principal', st, tfData);
+        checkPrincipal(st.notPrincipal, 'NotPrincipal', st, tfData);
         if (st.notPrincipal && isAllow(st)) {
           const el = element(st, 'NotPrincipal');
           if (el) ctx.report({ node: el, messageId: 'notPrincipalAllow', data: { statement: name() } });

@@ -84,9 +84,29 @@ ruleCases({ describe, it, expect }, RULE, {
     {
       name: 'a Service principal with a lower-case web identity action',
       policy: trust({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: ['sts:assumerolewithwebidentity'] }),
-      errors: [{ ruleId: RULE, on: 'Service' }],
+      errors: [{ ruleId: RULE, on: 'Service', message: /a `Service` principal, which can never present/ }],
     },
   ],
+});
+
+describe('federated-principal-mismatch: what policy-syntax reports', () => {
+  it('leaves a misspelt principal type and a bare principal value to policy-syntax', () => {
+    const text = JSON.stringify(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Federate: GITHUB_ARN }, Action: 'sts:AssumeRoleWithWebIdentity' },
+          { Effect: 'Allow', Principal: GITHUB_ARN, Action: 'sts:AssumeRoleWithWebIdentity' },
+        ],
+      },
+      null,
+      2,
+    );
+    expect(lint('p.json', text, [RULE, 'policy-syntax']).map((d) => `${d.ruleId} ${d.range.start.line}:${d.range.start.column}`)).toEqual([
+      'policy-syntax 7:9',
+      'policy-syntax 13:20',
+    ]);
+  });
 });
 
 describe('federated-principal-mismatch: templates', () => {

@@ -41,6 +41,13 @@ const SESSION_NAME = {
 
 ruleCases({ describe, it, expect }, RULE, {
   valid: [
+    {
+      name: 'every principal type, and Principal "*"',
+      policy: policy([
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root`, Service: 'ec2.amazonaws.com', CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' }, Action: 'sts:AssumeRole' },
+        { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalAccount': ACCOUNT } } },
+      ]),
+    },
     ...DOCUMENTED_GOOD.map(([name, p]) => ({ name: `documented ${name} trust`, policy: p })),
     { name: 'a complete trust policy with Id and Sid', policy: policy([statement()], { Version: '2012-10-17', Id: 'GitHubTrust' }) },
     { name: 'policy variables with Version 2012-10-17', policy: policy([SESSION_NAME]), formats: ['policy-json', 'policy-yaml', 'cfn-yaml', 'cfn-json', 'plan'] },
@@ -54,6 +61,56 @@ ruleCases({ describe, it, expect }, RULE, {
     { name: 'Terraform defaults Effect to Allow', policy: policy([statement({}, ['Effect'])]), formats: DATA },
   ],
   invalid: [
+    {
+      name: 'a principal type in the wrong case',
+      policy: policy([{ Effect: 'Allow', Principal: { SERVICE: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+      formats: NOT_DATA,
+      errors: [
+        {
+          ruleId: RULE,
+          on: 'SERVICE',
+          message:
+            '`SERVICE` in the `Principal` of the statement #1 is not a principal type: IAM accepts only `AWS`, `Service`, `Federated` and `CanonicalUser`, spelt exactly so, and rejects the whole policy (MalformedPolicyDocument: "Invalid principal in policy"). Did you mean `Service`?',
+        },
+      ],
+    },
+    {
+      name: 'a principal type in the wrong case, in a data source',
+      policy: policy([{ Effect: 'Allow', Principal: { Aws: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }]),
+      formats: DATA,
+      errors: [{ ruleId: RULE, on: 'Aws', message: /^`Aws` in the `principals` of the statement #1 is not a principal type: .* Did you mean `AWS`\?$/ }],
+    },
+    {
+      name: 'a misspelt principal type in NotPrincipal',
+      policy: policy([{ Effect: 'Deny', NotPrincipal: { Federate: GITHUB_ARN }, Action: 'sts:AssumeRoleWithWebIdentity' }]),
+      formats: NOT_DATA,
+      errors: [{ ruleId: RULE, on: 'Federate', message: /^`Federate` in the `NotPrincipal` of the statement #1 is not a principal type: .* Did you mean `Federated`\?$/ }],
+    },
+    {
+      name: 'a principal type with no near valid name',
+      policy: policy([{ Effect: 'Allow', Principal: { User: `arn:aws:iam::${ACCOUNT}:user/ci` }, Action: 'sts:AssumeRole' }]),
+      formats: NOT_DATA,
+      errors: [{ ruleId: RULE, on: 'User', message: /is not a principal type: .*"Invalid principal in policy"\)\.$/ }],
+    },
+    {
+      name: 'a service principal written as a bare value',
+      policy: policy([{ Effect: 'Allow', Principal: 'lambda.amazonaws.com', Action: 'sts:AssumeRole' }]),
+      formats: NOT_DATA,
+      errors: [
+        {
+          ruleId: RULE,
+          on: 'lambda.amazonaws.com',
+          message:
+            '`Principal` `lambda.amazonaws.com` in the statement #1 is neither `"*"` nor a map of principal types: IAM rejects the policy (MalformedPolicyDocument). Write `{ "Service": "lambda.amazonaws.com" }`.',
+        },
+      ],
+    },
+    {
+      name: 'an account root written as a bare value',
+      policy: policy([{ Effect: 'Allow', Principal: `arn:aws:iam::${ACCOUNT}:root`, Action: 'sts:AssumeRole' }]),
+      formats: NOT_DATA,
+      errors: [{ ruleId: RULE, on: `arn:aws:iam::${ACCOUNT}:root`, message: /Write `\{ "AWS": "arn:aws:iam::111122223333:root" \}`\.$/ }],
+    },
     {
       name: 'no Version',
       policy: policy([statement()], {}),
