@@ -40,7 +40,7 @@ export default defineRule({
     messages: {
       keyMismatch:
         'Condition key `{{key}}` is for the issuer `{{keyIssuer}}`, but the {{statement}} trusts `{{issuers}}`: STS only sets keys of the issuer that signed the token, so this condition never matches and every AssumeRoleWithWebIdentity call is refused. Use `{{expected}}`.',
-      malformed: 'Federated principal `{{value}}` is malformed: {{problem}}. STS refuses AssumeRoleWithWebIdentity for it.{{instead}}',
+      malformed: 'Federated principal `{{value}}` is malformed: {{problem}}. STS refuses {{action}} for it.{{instead}}',
       bareHost:
         'Federated principal `{{value}}`: {{problem}}. Write `{{replacement}}` (the ARN of the IAM OIDC provider for that issuer).',
       notFederated:
@@ -72,14 +72,19 @@ export default defineRule({
       },
       WebIdentityStatement(ws: WebIdentityStatement) {
         for (const fp of ws.federated) {
-          if (fp.kind !== 'malformed') continue;
+          if (fp.kind !== 'malformed' && !fp.problem) continue;
           if (fp.replacement && fp.replacement.includes('<account-id>')) {
             ctx.report({ node: fp.source, messageId: 'bareHost', data: { value: fp.source.value, problem: fp.problem ?? '', replacement: fp.replacement } });
           } else {
             ctx.report({
               node: fp.source,
               messageId: 'malformed',
-              data: { value: fp.source.value, problem: fp.problem ?? 'not a provider ARN', instead: fp.replacement ? ` Write \`${fp.replacement}\`.` : '' },
+              data: {
+                value: fp.source.value,
+                problem: fp.problem ?? 'not a provider ARN',
+                action: fp.kind === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity',
+                instead: fp.replacement ? ` Write \`${fp.replacement}\`.` : '',
+              },
             });
           }
         }

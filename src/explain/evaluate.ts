@@ -160,7 +160,8 @@ function federated(v: LString, input: EvaluateInput): ValueMatch {
   const { context, role } = input;
   const fp = parseFederated(v);
   const issuer = context.issuer;
-  switch (fp.kind) {
+  // An ARN with a defect besides its issuer (the account id) is refused like a malformed one.
+  switch (fp.problem && fp.kind !== 'saml' ? 'malformed' : fp.kind) {
     case 'unknown':
       return { tri: 'unknown', source: v, message: `Federated ${v.value} is not determined by the file`, hints: [] };
     case 'saml':

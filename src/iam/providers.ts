@@ -218,7 +218,10 @@ export interface FederatedPrincipal {
   /** The issuer with its holes, for matching condition-key prefixes. */
   issuerValue?: { value: string; holes?: ReadonlyArray<readonly [number, number]> };
   provider?: ProviderSpec;
-  /** Why a malformed value is malformed. */
+  /**
+   * Why a malformed value is malformed; for an `oidc` or `saml` provider ARN, what is wrong with it
+   * besides its issuer or name (the partition, the account id), which STS refuses too.
+   */
   problem?: string;
   /** What to write instead, when it is clear. */
   replacement?: string;
@@ -255,7 +258,12 @@ export function parseFederated(source: LString): FederatedPrincipal {
   const m = ARN_RE.exec(fillHoles(source, HOLE));
   if (m) {
     const [, partition, account, type] = m;
-    if (type === 'saml-provider') return { source, kind: 'saml' };
+    if (type === 'saml-provider') {
+      const fp: FederatedPrincipal = { source, kind: 'saml' };
+      if (!partition.includes(HOLE) && !PARTITIONS.has(partition)) fp.problem = `\`${partition}\` is not an AWS partition`;
+      else if (!account.includes(HOLE) && !/^\d{12}$/.test(account)) fp.problem = `the account id \`${account}\` is not 12 digits`;
+      return fp;
+    }
     const marker = source.value.lastIndexOf(':oidc-provider/');
     const prefixLen = marker + ':oidc-provider/'.length;
     const rest = source.value.slice(prefixLen);
@@ -265,20 +273,22 @@ export function parseFederated(source: LString): FederatedPrincipal {
     };
     const restFilled = fillHoles(issuerValue, 'x');
     const fp: FederatedPrincipal = { source, kind: 'oidc', issuer: restFilled.toLowerCase(), issuerValue };
-    if (!partition.includes(HOLE) && !PARTITIONS.has(partition)) {
-      return { ...fp, kind: 'malformed', problem: `\`${partition}\` is not an AWS partition` };
-    }
-    if (!account.includes(HOLE) && !/^\d{12}$/.test(account)) {
-      return { ...fp, kind: 'malformed', problem: `the account id \`${account}\` is not 12 digits` };
-    }
-    if (/^https?:\/\//i.test(rest)) {
-      const fixed = source.value.replace(/oidc-provider\/https?:\/\//i, 'oidc-provider/');
-      return { ...fp, kind: 'malformed', problem: 'the provider part must not include `https://`', replacement: holes ? undefined : fixed };
-    }
-    if (restFilled === '' || /\s/.test(restFilled) || restFilled.endsWith('/') || !/^[a-z0-9.-]+(:\d+)?(\/\S*)?$/i.test(restFilled)) {
-      return { ...fp, kind: 'malformed', problem: `\`${rest}\` is not an issuer host name and path` };
+    const badPartition = !partition.includes(HOLE) && !PARTITIONS.has(partition) ? `\`${partition}\` is not an AWS partition` : undefined;
+    const badAccount = !account.includes(HOLE) && !/^\d{12}$/.test(account) ? `the account id \`${account}\` is not 12 digits` : undefined;
+    const badIssuer = /^https?:\/\//i.test(rest)
+      ? 'the provider part must not include `https://`'
+      : restFilled === '' || /\s/.test(restFilled) || restFilled.endsWith('/') || !/^[a-z0-9.-]+(:\d+)?(\/\S*)?$/i.test(restFilled)
+        ? `\`${rest}\` is not an issuer host name and path`
+        : undefined;
+    if (badIssuer) {
+      const replacement = badIssuer.includes('https://') && !holes ? source.value.replace(/oidc-provider\/https?:\/\//i, 'oidc-provider/') : undefined;
+      return { ...fp, kind: 'malformed', problem: badPartition ?? badAccount ?? badIssuer, replacement: badPartition || badAccount ? undefined : replacement };
     }
     fp.provider = providerFor(restFilled);
+    // The issuer is readable: the conditions are still judged against it (a placeholder account
+    // such as `AWS_ACCOUNT` in an example must not hide a missing audience), and the ARN's own
+    // defect is reported as a problem of an OIDC principal.
+    if (badPartition || badAccount) fp.problem = badPartition ?? badAccount;
     return fp;
   }
   const bare = bareProvider(filled);

@@ -76,6 +76,27 @@ ruleCases({ describe, it, expect }, RULE, {
       errors: [{ ruleId: RULE, on: 'arn:aws:iam::12345:oidc-provider/gitlab.com', message: /not 12 digits/ }],
     },
     {
+      name: 'a SAML provider ARN whose account id is not 12 digits',
+      policy: trust({
+        Effect: 'Allow',
+        Principal: { Federated: 'arn:aws:iam::12345:saml-provider/ExampleIdP' },
+        Action: 'sts:AssumeRoleWithSAML',
+        Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+      }),
+      errors: [
+        {
+          ruleId: RULE,
+          on: 'arn:aws:iam::12345:saml-provider/ExampleIdP',
+          message: 'Federated principal `arn:aws:iam::12345:saml-provider/ExampleIdP` is malformed: the account id `12345` is not 12 digits. STS refuses AssumeRoleWithSAML for it.',
+        },
+      ],
+    },
+    {
+      name: 'a SAML provider ARN in an unknown partition',
+      policy: trust({ Effect: 'Allow', Principal: { Federated: `arn:aws-gov:iam::${ACCOUNT}:saml-provider/ExampleIdP` }, Action: 'sts:AssumeRoleWithSAML' }),
+      errors: [{ ruleId: RULE, on: `arn:aws-gov:iam::${ACCOUNT}:saml-provider/ExampleIdP`, message: /`aws-gov` is not an AWS partition\. STS refuses AssumeRoleWithSAML for it\.$/ }],
+    },
+    {
       name: 'an AWS principal with sts:AssumeRoleWithWebIdentity',
       policy: trust({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRoleWithWebIdentity' }),
       errors: [{ ruleId: RULE, on: 'AWS', message: /an `AWS` principal, which can never present a web-identity token/ }],
@@ -87,6 +108,26 @@ ruleCases({ describe, it, expect }, RULE, {
       errors: [{ ruleId: RULE, on: 'Service', message: /a `Service` principal, which can never present/ }],
     },
   ],
+});
+
+describe('federated-principal-mismatch: an ARN with a placeholder account', () => {
+  it('reports the account id and still judges the conditions against the readable issuer', () => {
+    const text = JSON.stringify(
+      trust({
+        Effect: 'Allow',
+        Principal: { Federated: 'arn:aws:iam::AWS_ACCOUNT:oidc-provider/gitlab.com' },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { 'gitlab.com:sub': 'project_path:mygroup/myproject:ref_type:branch:ref:main' } },
+      }),
+      null,
+      2,
+    );
+    const found = lint('p.json', text).map((d) => `${d.ruleId} ${d.range.start.line}:${d.range.start.column} ${d.message.slice(0, 80)}`);
+    expect(found).toEqual([
+      'federated-principal-mismatch 7:22 Federated principal `arn:aws:iam::AWS_ACCOUNT:oidc-provider/gitlab.com` is malfo',
+      'missing-audience 7:22 The statement #1 trusts GitLab tokens but has no condition on `gitlab.com:aud`: ',
+    ]);
+  });
 });
 
 describe('federated-principal-mismatch: what policy-syntax reports', () => {

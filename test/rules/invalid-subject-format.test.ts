@@ -124,8 +124,31 @@ ruleCases({ describe, it, expect }, RULE, {
       name: 'GitHub: an unknown context and a missing repository',
       policy: github('StringLike', ['repo:octo-org/octo-repo:branch:main', 'repo:octo-org:ref:refs/heads/main']),
       errors: [
-        { ruleId: RULE, on: 'repo:octo-org/octo-repo:branch:main', message: /`branch` is not a subject context/ },
-        { ruleId: RULE, on: 'repo:octo-org:ref:refs/heads/main', message: /names an owner but no repository/ },
+        { ruleId: RULE, on: 'repo:octo-org/octo-repo:branch:main', message: /`branch` is not a subject context.*so STS refuses every token/ },
+        { ruleId: RULE, on: 'repo:octo-org:ref:refs/heads/main', message: /names an owner but no repository.*so STS refuses every token/ },
+      ],
+    },
+    {
+      name: 'GitHub: a dead value beside one that matches (IAM accepts any of the values)',
+      policy: github('StringLike', ['repo:octo-org/octo-repo', 'repo:octo-org/octo-repo:ref:refs/heads/main']),
+      errors: [
+        {
+          ruleId: RULE,
+          on: 'repo:octo-org/octo-repo',
+          message:
+            "`repo:octo-org/octo-repo` in `token.actions.githubusercontent.com:sub` of the statement 'GitHubDeploy' can never match a GitHub Actions subject: it names the repository but no context, and the subject always goes on with `:ref:…`, `:environment:…` or `:pull_request`, so it is never just `repo:octo-org/octo-repo`. Subjects look like `repo:<owner>/<repo>:ref:refs/heads/<branch>` (or `…:ref:refs/tags/<tag>`, `…:environment:<name>`, `…:pull_request`). The other values of `token.actions.githubusercontent.com:sub` still let tokens in, but none through this one: the deploys it was written for are refused with \"Not authorized to perform sts:AssumeRoleWithWebIdentity\". Did you mean `repo:octo-org/octo-repo:*`?",
+        },
+      ],
+    },
+    {
+      name: 'GitHub: a URL-encoded value after one that matches',
+      policy: github('StringEquals', ['repo:octo-org/octo-repo:environment:prod', 'repo%3Aocto-org%2Focto-repo%3Aref%3Arefs%2Fheads%2Fmain']),
+      errors: [
+        {
+          ruleId: RULE,
+          on: 'repo%3Aocto-org%2Focto-repo%3Aref%3Arefs%2Fheads%2Fmain',
+          message: /is URL-encoded: .*never match, and the deploys this value was written for are refused .* \(the other values of `token\.actions\.githubusercontent\.com:sub` still match\)\. Write `repo:octo-org\/octo-repo:ref:refs\/heads\/main`\.$/,
+        },
       ],
     },
     {
