@@ -124,7 +124,7 @@ export default defineRule({
     messages: {
       any: '`{{key}}` matches `{{value}}` in the {{statement}}: {{who}} can assume this role. Name the exact {{claim}}, e.g. `{{example}}`.',
       owner:
-        '`{{key}}` matches `{{value}}` in the {{statement}}: {{who}} can assume this role, including ones created later. Limit it to the repositories, branches or environments that deploy, e.g. `{{example}}`.',
+        '`{{key}}` matches `{{value}}` in the {{statement}}: {{who}} can assume this role, including ones created later. Limit it to {{scope}}, e.g. `{{example}}`.',
       tenant:
         '`{{key}}` matches `{{value}}` in the {{statement}}: every workflow of this tenant-scoped issuer ({{who}}) can assume this role. Name the exact {{claim}}, e.g. `{{example}}`.',
     },
@@ -171,6 +171,7 @@ export default defineRule({
                 statement: statementName(ws.statement),
                 who: reach.who,
                 example,
+                scope: isSubject ? (OWNER_SCOPE[provider.id] ?? 'the identities that need the role') : 'the audience your own client is issued',
                 claim: isSubject ? 'subject' : 'audience',
               },
             });
@@ -180,6 +181,16 @@ export default defineRule({
     };
   },
 });
+
+/** What an owner-wide subject pattern should be narrowed to, in each provider's own terms. */
+const OWNER_SCOPE: Partial<Record<ProviderSpec['id'], string>> = {
+  github: 'the repositories, branches or environments that deploy',
+  gitlab: 'the projects and branches that deploy',
+  terraform: 'the projects and workspaces that deploy',
+  eks: 'the service accounts that need the role',
+  circleci: 'the projects and contexts that deploy',
+  bitbucket: 'the repositories and deployment environments that deploy',
+};
 
 /** An example subject scoped to one identity, keeping the owner when the pattern fixes one. */
 function scopedExample(provider: ProviderSpec, value: string): string {

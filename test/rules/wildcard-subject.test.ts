@@ -75,9 +75,20 @@ ruleCases({ describe, it, expect }, RULE, {
     { name: 'repo:owner/*:* is a warning', policy: github('StringLikeIfExists', 'repo:octo-org/*:*'), errors: [{ ruleId: RULE, on: 'repo:octo-org/*:*', severity: 'warning' }] },
     { name: 'EKS: any namespace', policy: eks('system:serviceaccount:*'), errors: [{ ruleId: RULE, on: 'system:serviceaccount:*', severity: 'error' }] },
     { name: 'EKS: a wildcard before the namespace', policy: eks('system:*:ci'), errors: [{ ruleId: RULE, on: 'system:*:ci', severity: 'error' }] },
-    { name: 'EKS: every account of one namespace', policy: eks('system:serviceaccount:payments:*'), errors: [{ ruleId: RULE, on: 'system:serviceaccount:payments:*', severity: 'warning' }] },
+    {
+      name: 'EKS: every account of one namespace',
+      policy: eks('system:serviceaccount:payments:*'),
+      errors: [
+        {
+          ruleId: RULE,
+          on: 'system:serviceaccount:payments:*',
+          severity: 'warning',
+          message: /every service account in the namespace `payments` can assume this role, including ones created later\. Limit it to the service accounts that need the role, e\.g\. `system:serviceaccount:payments:<service-account>`\.$/,
+        },
+      ],
+    },
     { name: 'GitLab: project_path:*', policy: oidc('gitlab.com', 'project_path:*', 'https://gitlab.com'), errors: [{ ruleId: RULE, on: 'project_path:*', severity: 'error' }] },
-    { name: 'GitLab: a whole group', policy: oidc('gitlab.com', 'project_path:mygroup/*', 'https://gitlab.com'), errors: [{ ruleId: RULE, on: 'project_path:mygroup/*', severity: 'warning' }] },
+    { name: 'GitLab: a whole group', policy: oidc('gitlab.com', 'project_path:mygroup/*', 'https://gitlab.com'), errors: [{ ruleId: RULE, on: 'project_path:mygroup/*', severity: 'warning', message: /Limit it to the projects and branches that deploy, e\.g\. `project_path:mygroup\/<project>:ref_type:branch:ref:<branch>`\.$/ }] },
     {
       name: 'HCP Terraform: any organization',
       policy: oidc('app.terraform.io', 'organization:*:project:*:workspace:*:run_phase:*', 'aws.workload.identity'),
