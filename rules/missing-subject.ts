@@ -60,6 +60,8 @@ export default defineRule({
         'The {{statement}} trusts {{provider}} tokens from `{{issuer}}` but has no condition on `{{key}}`{{others}}: {{who}} can assume this role, including ones created later. Add `"{{operator}}": {"{{key}}": "{{example}}"}`.',
       cluster:
         'The {{statement}} trusts {{provider}} tokens from `{{issuer}}` but has no condition on `{{key}}`: {{who}} can assume this role. Add `"{{operator}}": {"{{key}}": "{{example}}"}`.',
+      client:
+        'The {{statement}} trusts tokens from `{{issuer}}` issued to {{clients}} but has no condition on `{{key}}`: every user of that client can assume this role. That is how a login provider\'s app is trusted; if `{{issuer}}` is a CI/CD system, whose jobs choose their own audience, add `"{{operator}}": {"{{key}}": "{{example}}"}`.',
     },
   },
   create(ctx) {
@@ -74,13 +76,17 @@ export default defineRule({
           // Google, Facebook and Login with Amazon registered as IAM OIDC providers: out of scope.
           if (bareProvider(fp.issuer)) continue;
           if (scoped(ws, fp)) continue;
-          const { messageId, who } = reach(provider, fp.issuerValue.value);
+          const { messageId: reachId, who } = reach(provider, fp.issuerValue.value);
           const key = `${fp.issuerValue.value}:${provider.subjectKey}`;
           const others = provider.scopingKeys.filter((k) => k !== provider.subjectKey);
+          // A generic issuer whose audience names a client application: AWS's own pattern for an
+          // app's users, worth knowing about but not an alarm.
+          const clients = provider.id === 'oidc' ? clientAudience(ws, fp) : undefined;
+          const messageId = clients ? 'client' : reachId;
           ctx.report({
             node: fp.source,
             messageId,
-            severity: messageId === 'tenant' ? 'warning' : 'error',
+            severity: messageId === 'client' ? 'info' : messageId === 'tenant' ? 'warning' : 'error',
             data: {
               statement: statementName(ws.statement),
               provider: provider.name,
@@ -90,6 +96,7 @@ export default defineRule({
               who,
               operator: operatorFor(provider),
               example: provider.subjectHint,
+              clients: clients ? clients.map((c) => `\`${c}\``).join(' or ') : '',
             },
           });
         }
@@ -97,6 +104,22 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * The audience AWS suggests for CI/CD issuers: every pipeline of such an issuer asks for it, so it
+ * names no one application.
+ */
+const AWS_AUDIENCE = 'sts.amazonaws.com';
+
+/**
+ * Does this audience condition name client applications (AWS's documented pattern for an OpenID
+ * Connect provider: `"<issuer>:aud": "<app id>"`)? Then the statement trusts that application's
+ * users, which a login provider's app may well mean; a CI/CD job, though, chooses its own audience.
+ */
+function namesClientApplication(entry: WebIdentityStatement['conditions'][number]['entry'], op: WebIdentityStatement['conditions'][number]['op']): boolean {
+  if (entry.values.unknown || entry.values.items.length === 0) return false;
+  return entry.values.items.every((v) => !v.unknown && !v.holes?.length && v.value !== '' && v.value.toLowerCase() !== AWS_AUDIENCE && !(op.pattern && /[*?]/.test(v.value)));
+}
 
 /** Does a positive condition on one of the provider's scoping claims of this issuer exist? */
 function scoped(ws: WebIdentityStatement, fp: FederatedPrincipal): boolean {
@@ -112,4 +135,15 @@ function scoped(ws: WebIdentityStatement, fp: FederatedPrincipal): boolean {
     if (entry.key.holes?.some(([, b]) => b > claimStart)) return true;
     return claims.has(split.claim.toLowerCase());
   });
+}
+
+/** The client applications a generic issuer's audience condition names, if it names only such. */
+function clientAudience(ws: WebIdentityStatement, fp: FederatedPrincipal): string[] | undefined {
+  for (const { entry, op } of ws.conditions) {
+    if (!isPositiveMatch(op) || entry.key.unknown || entry.key.holes?.length) continue;
+    const split = splitProviderKey(entry.key);
+    if (!split || split.claim.toLowerCase() !== 'aud' || !keyMatchesIssuer(entry.key, fp)) continue;
+    if (namesClientApplication(entry, op)) return entry.values.items.map((v) => v.value);
+  }
+  return undefined;
 }

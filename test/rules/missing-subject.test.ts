@@ -181,9 +181,27 @@ ruleCases({ describe, it, expect }, RULE, {
       ],
     },
     {
-      name: 'a generic OIDC issuer: a warning',
-      policy: oidc('auth.example.com', { StringEquals: { 'auth.example.com:aud': 'deploy-client' } }),
+      name: 'a generic OIDC issuer with the audience every CI job asks for: a warning',
+      policy: oidc('auth.example.com', { StringEquals: { 'auth.example.com:aud': 'sts.amazonaws.com' } }),
       errors: [{ ruleId: RULE, on: oidcArn('auth.example.com'), severity: 'warning', message: /every identity the issuer `auth\.example\.com` signs a token for/ }],
+    },
+    {
+      name: 'a generic OIDC issuer with no audience condition: a warning',
+      policy: oidc('auth.example.com', { StringLike: { 'auth.example.com:aud': 'deploy-*' } }),
+      errors: [{ ruleId: RULE, on: oidcArn('auth.example.com'), severity: 'warning' }],
+    },
+    {
+      name: "a generic OIDC issuer whose audience names client applications (AWS's documented pattern): info",
+      policy: oidc('auth.example.com', { StringEquals: { 'auth.example.com:aud': ['mobile-app', 'web-app'] } }),
+      errors: [
+        {
+          ruleId: RULE,
+          on: oidcArn('auth.example.com'),
+          severity: 'info',
+          message:
+            "The statement 'Deploy' trusts tokens from `auth.example.com` issued to `mobile-app` or `web-app` but has no condition on `auth.example.com:sub`: every user of that client can assume this role. That is how a login provider's app is trusted; if `auth.example.com` is a CI/CD system, whose jobs choose their own audience, add `\"StringEquals\": {\"auth.example.com:sub\": \"<subject issued by the provider>\"}`.",
+        },
+      ],
     },
     {
       name: 'a subject only under a negated operator or Null does not scope',
