@@ -219,7 +219,8 @@ export class CfnResolver implements Resolver {
     }
     if (this.listParams.has(name)) return { value: `\${${name}}`, unknown: true };
     const def = this.params.get(name);
-    if (def && def.type === 'scalar' && def.value !== null) return this.str(def, []);
+    // `Default: ""` is the usual mark of a parameter to be given at deploy time: a placeholder.
+    if (def && def.type === 'scalar' && def.value !== null && def.value !== '') return this.str(def, []);
     return new TemplateBuilder().hole(`\${${name}}`).build();
   }
 

@@ -308,7 +308,10 @@ export class HclResolver implements Resolver {
     const p = parts.filter((x) => !x.startsWith('['));
     if (p.length === 2 && p[0] === 'var') {
       const d = this.facts.variables.get(p[1]);
-      return d && (d.kind === 'string' || d.kind === 'number' || d.kind === 'bool') ? this.value(d, depth + 1) : undefined;
+      if (!d || (d.kind !== 'string' && d.kind !== 'number' && d.kind !== 'bool')) return undefined;
+      const r = this.value(d, depth + 1);
+      // `default = ""` is the usual mark of a value the caller must give: a placeholder.
+      return r && r.value === '' && !r.unknown ? undefined : r;
     }
     if (p.length === 2 && p[0] === 'local') {
       const l = this.facts.locals.get(p[1]);
@@ -317,7 +320,9 @@ export class HclResolver implements Resolver {
     if (p.length === 3 && p[0] === 'aws_iam_openid_connect_provider' && this.facts.providers.has(p[1])) {
       const url = this.facts.providers.get(p[1]);
       if (p[2] === 'arn') return this.providerArn(p[1], url, depth);
-      if (p[2] === 'url') return url ? this.value(url, depth + 1) : undefined;
+      // IAM gives the provider's URL back without its scheme, and that is what the state holds
+      // (the provider suppresses the `https://` difference): `"${...url}:sub"` is a valid key.
+      if (p[2] === 'url') return url ? this.url(url, depth) : undefined;
     }
     if (p.length === 4 && p[0] === 'data' && p[1] === 'aws_iam_openid_connect_provider' && this.facts.providerData.has(p[2])) {
       const d = this.facts.providerData.get(p[2])!;
@@ -325,9 +330,15 @@ export class HclResolver implements Resolver {
         if (d.arn) return this.value(d.arn, depth + 1);
         return d.url ? this.providerArn(`data.aws_iam_openid_connect_provider.${p[2]}`, d.url, depth) : undefined;
       }
-      if (p[3] === 'url' && d.url) return this.value(d.url, depth + 1);
+      if (p[3] === 'url' && d.url) return this.url(d.url, depth);
     }
     return undefined;
+  }
+
+  /** An OIDC provider's `url` attribute, as IAM returns it: without the scheme. */
+  private url(expr: HclExpr, depth: number): Resolution | undefined {
+    const r = this.value(expr, depth + 1);
+    return r && !r.unknown ? stripScheme(r) : r;
   }
 
   /** `arn:${partition}:iam::${account_id}:oidc-provider/<issuer>`, as the Terraform JSON resolver writes it. */

@@ -119,12 +119,20 @@ export class TerraformResolver implements Resolver {
 
   private expression(expr: string, depth: number): Resolution | undefined {
     let m = /^var\.([\w-]+)$/.exec(expr);
-    if (m) return this.literal(this.variables.get(m[1]), depth);
+    if (m) {
+      const r = this.literal(this.variables.get(m[1]), depth);
+      // `"default": ""` is the usual mark of a value the caller must give: a placeholder.
+      return r && r.value === '' ? undefined : r;
+    }
     m = /^local\.([\w-]+)$/.exec(expr);
     if (m) return this.literal(this.locals.get(m[1]), depth);
     m = /^aws_iam_openid_connect_provider\.([\w-]+)(?:\[[^\]]*\])?\.arn$/.exec(expr);
     if (m) return this.oidcProviders.get(m[1]);
-    m = /^replace\(\s*aws_iam_openid_connect_provider\.([\w-]+)(?:\[[^\]]*\])?\.url\s*,\s*"https:\/\/"\s*,\s*""\s*\)$/.exec(expr);
+    // The provider's `url`, plain or with its scheme replaced away: IAM gives it back without the
+    // scheme, and that is what the state holds.
+    m =
+      /^replace\(\s*aws_iam_openid_connect_provider\.([\w-]+)(?:\[[^\]]*\])?\.url\s*,\s*"https:\/\/"\s*,\s*""\s*\)$/.exec(expr) ??
+      /^aws_iam_openid_connect_provider\.([\w-]+)(?:\[[^\]]*\])?\.url$/.exec(expr);
     if (m) {
       const arn = this.oidcProviders.get(m[1]);
       if (!arn) return undefined;

@@ -178,6 +178,50 @@ resource "aws_iam_role" "r" {
     expect(lint(text, 'main.tf', ['wildcard-subject', 'missing-audience'])).toEqual(['wildcard-subject 13:104-13:112 error "repo:*"']);
   });
 
+  it('`${aws_iam_openid_connect_provider.x.url}:sub` as it is: the URL IAM returns (and the state holds) has no scheme', () => {
+    const text = `resource "aws_iam_openid_connect_provider" "github" {
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}
+data "aws_iam_openid_connect_provider" "gitlab" {
+  url = "https://gitlab.com"
+}
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.github.arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "\${aws_iam_openid_connect_provider.github.url}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+    condition {
+      test     = "StringLike"
+      variable = "\${aws_iam_openid_connect_provider.github.url}:sub"
+      values   = ["repo:*"]
+    }
+  }
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [data.aws_iam_openid_connect_provider.gitlab.arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "\${data.aws_iam_openid_connect_provider.gitlab.url}:sub"
+      values   = ["project_path:grp/proj:ref_type:branch:ref:main"]
+    }
+  }
+}
+`;
+    // The keys are read as the issuer's: the wildcard subject and the missing audience are found, no unknown key.
+    expect(lint(text)).toEqual(['wildcard-subject 23:19-23:27 error "repo:*"', 'missing-audience 30:22-30:69 error data.aws_iam_openid_connect_provider.gitlab.arn']);
+  });
+
   it('a data.aws_iam_openid_connect_provider looked up by URL', () => {
     const text = `data "aws_iam_openid_connect_provider" "github" {
   url = "https://token.actions.githubusercontent.com"
@@ -253,12 +297,31 @@ describe('values: what stays Unresolved never causes a finding', () => {
     ['another resource attribute', 'aws_s3_bucket.b.id', ''],
     ['a local that is a call', 'local.sub', 'locals {\n  sub = lower("REPO:*")\n}\n'],
     ['a directive in a string', '"repo:%{ if true }*%{ endif }"', ''],
+    ['a variable whose default is "" (to be given by the caller)', '"${var.subject}"', 'variable "subject" {\n  default = ""\n}\n'],
   ];
   for (const [name, sub, extra] of cases) {
     it(name, () => {
       expect(lint(githubRole(sub, extra))).toEqual([]);
     });
   }
+
+  it('a principal from a variable whose default is "" is a placeholder, not an empty ARN', () => {
+    const text = `variable "irsa_oidc_provider_arn" {
+  type    = string
+  default = ""
+}
+data "aws_iam_policy_document" "irsa" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [var.irsa_oidc_provider_arn]
+    }
+  }
+}
+`;
+    expect(lint(text, 'main.tf', ['federated-principal-mismatch'])).toEqual([]);
+  });
 
   it('common module patterns whose values are known at plan time only', () => {
     const text = `

@@ -130,6 +130,29 @@ describe('federated-principal-mismatch: an ARN with a placeholder account', () =
   });
 });
 
+describe('federated-principal-mismatch: parameters with an empty default', () => {
+  it('reads `Default: ""` as a value given at deploy time, not as an empty ARN', () => {
+    const text = `Parameters:
+  ProviderArn: { Type: String, Default: "" }
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Federated: !Ref ProviderArn }
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals:
+                token.actions.githubusercontent.com:aud: sts.amazonaws.com
+                token.actions.githubusercontent.com:sub: repo:octo-org/octo-repo:ref:refs/heads/main
+`;
+    expect(lint('t.yaml', text)).toEqual([]);
+  });
+});
+
 describe('federated-principal-mismatch: what policy-syntax reports', () => {
   it('leaves a misspelt principal type and a bare principal value to policy-syntax', () => {
     const text = JSON.stringify(

@@ -386,6 +386,32 @@ Resources:
     expect(elsewhere.map((d) => d.message)).toEqual([expect.stringMatching(/^`sts\.amazonaws\.com\/` in the statement #1 is not an audience Amazon EKS \(IRSA\) issues for AWS/)]);
   });
 
+  it('Terraform JSON: `${aws_iam_openid_connect_provider.x.url}:aud` is read without the scheme, as IAM returns the URL', () => {
+    const tf = {
+      resource: {
+        aws_iam_openid_connect_provider: { gh: { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] } },
+        aws_iam_role: {
+          app: {
+            assume_role_policy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { Federated: '${aws_iam_openid_connect_provider.gh.arn}' },
+                  Action: 'sts:AssumeRoleWithWebIdentity',
+                  Condition: { StringEquals: { '${aws_iam_openid_connect_provider.gh.url}:aud': 'sts.amazonaws.com/' }, StringLike: { '${aws_iam_openid_connect_provider.gh.url}:sub': 'repo:*' } },
+                },
+              ],
+            }),
+          },
+        },
+      },
+    };
+    const found = lint('main.tf.json', JSON.stringify(tf, null, 2));
+    // The keys are GitHub's: the subject is judged (any repository on GitHub), the audience against the provider.
+    expect(found.map((d) => d.ruleId)).toEqual(['audience-not-registered', 'wildcard-subject']);
+  });
+
   it('says nothing about a Terraform interpolation', () => {
     const tf = {
       variable: { audience: {} },
