@@ -1,6 +1,7 @@
 import {
   defineRule,
   fillHoles,
+  isPositiveMatch,
   providerForKeyPrefix,
   splitProviderKey,
   statementName,
@@ -112,6 +113,32 @@ function audienceReach(provider: ProviderSpec, value: string): Reach | undefined
   }
 }
 
+/**
+ * Claims that tie a token to one repository or project, and claims that tie it to one owner, by
+ * provider: conditions in one statement must all hold, so a subject wildcard beside such a claim
+ * reaches no further than the claim allows.
+ */
+const PINS: Partial<Record<ProviderSpec['id'], { one: string[]; owner: string[]; ownerWho: string }>> = {
+  github: { one: ['repository', 'repository_id'], owner: ['repository_owner_id', 'enterprise_id'], ownerWho: 'every repository of the owner' },
+  gitlab: { one: ['project_id'], owner: ['namespace_id'], ownerWho: 'every project of the group' },
+  circleci: { one: ['oidc.circleci.com/project-id'], owner: [], ownerWho: '' },
+};
+
+type Conditions = WebIdentityStatement['conditions'];
+
+/** The claim of `claims` that a positive condition of this issuer pins to literal values, if any. */
+function pinnedBy(conditions: Conditions, issuer: string, claims: string[]): string | undefined {
+  if (claims.length === 0) return undefined;
+  for (const { entry, op } of conditions) {
+    if (!isPositiveMatch(op) || entry.key.unknown || entry.key.holes?.length || entry.values.unknown || entry.values.items.length === 0) continue;
+    const split = splitProviderKey(entry.key);
+    if (!split || split.prefix.toLowerCase() !== issuer || !claims.includes(split.claim.toLowerCase())) continue;
+    const literal = entry.values.items.every((v) => !v.unknown && !v.holes?.length && v.value !== '' && !(op.pattern && WILD.test(v.value)));
+    if (literal) return entry.key.value;
+  }
+  return undefined;
+}
+
 export default defineRule({
   meta: {
     id: 'wildcard-subject',
@@ -143,6 +170,10 @@ export default defineRule({
           const isAudience = claim === provider.audienceKey;
           if (!isSubject && !isAudience) continue;
           const tenantIssuer = provider.scope(split.prefix.toLowerCase()) === 'tenant' && provider.id === 'github';
+          // Another condition of the statement may pin the repository (or its owner) already.
+          const pins = isSubject ? PINS[provider.id] : undefined;
+          if (pins && pinnedBy(ws.conditions, split.prefix.toLowerCase(), pins.one)) continue;
+          const ownerPin = pins ? pinnedBy(ws.conditions, split.prefix.toLowerCase(), pins.owner) : undefined;
           for (const v of entry.values.items) {
             if (!isCheckable(v)) continue;
             // A hole (a parameter, a variable) stands for one fixed text: it is read as a placeholder
@@ -154,8 +185,10 @@ export default defineRule({
             // that scopes the pattern (`repo:${var.repo}:*` with repo = "acme/app").
             const firstWild = masked.search(/[*?]/);
             const holeBefore = masked.indexOf(HOLE) >= 0 && masked.indexOf(HOLE) < firstWild;
-            const reach = r && !(r.level === 'any' && holeBefore) ? { ...r, who: shown(r.who) } : undefined;
+            let reach = r && !(r.level === 'any' && holeBefore) ? { ...r, who: shown(r.who) } : undefined;
             if (!reach) continue;
+            // Any owner by the subject, one owner by the other claim: every repository of that owner.
+            if (ownerPin && pins && reach.level === 'any') reach = { level: 'owner', who: `${pins.ownerWho} that \`${ownerPin}\` names` };
             const messageId = reach.level === 'any' ? (tenantIssuer ? 'tenant' : 'any') : 'owner';
             const example = shown(isSubject ? scopedExample(provider, masked) : provider.audienceHint);
             const edit = ctx.fixer.replaceValue(v, example);

@@ -18,6 +18,20 @@ function github(operator: string, sub: string | string[], extra: Record<string, 
   });
 }
 
+/** A GitHub trust whose StringEquals holds the audience and `pins`, and whose StringLike holds `sub`. */
+function githubPinned(sub: string, pins: Record<string, unknown>) {
+  return trust({
+    Sid: 'Deploy',
+    Effect: 'Allow',
+    Principal: { Federated: GITHUB_ARN },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: {
+      StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', ...pins },
+      StringLike: { 'token.actions.githubusercontent.com:sub': sub },
+    },
+  });
+}
+
 function eks(sub: string) {
   return trust({
     Effect: 'Allow',
@@ -45,6 +59,8 @@ ruleCases({ describe, it, expect }, RULE, {
     { name: 'StringEquals treats * literally (another rule reports it)', policy: github('StringEquals', 'repo:*') },
     { name: 'StringNotLike excludes rather than admits', policy: github('StringNotLike', '*', { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:octo-org/octo-repo:*' } }) },
     { name: 'one EKS service account', policy: eks('system:serviceaccount:kube-system:aws-node') },
+    { name: 'repo:* beside a condition that pins the repository', policy: githubPinned('repo:*', { 'token.actions.githubusercontent.com:repository': 'octo-org/octo-repo' }) },
+    { name: 'repo:* beside a condition that pins the repository id', policy: githubPinned('repo:*', { 'token.actions.githubusercontent.com:repository_id': ['123456', '654321'] }) },
     { name: 'HCP Terraform: one project, any workspace', policy: oidc('app.terraform.io', 'organization:acme:project:infra:workspace:*:run_phase:*', 'aws.workload.identity') },
   ],
   invalid: [
@@ -62,6 +78,32 @@ ruleCases({ describe, it, expect }, RULE, {
       ],
     },
     { name: 'a lone *', policy: github('StringLike', '*'), errors: [{ ruleId: RULE, on: '*', severity: 'error' }] },
+    {
+      name: 'repo:* beside a pinned owner id: every repository of that owner (a warning)',
+      policy: githubPinned('repo:*', { 'token.actions.githubusercontent.com:repository_owner_id': '72338' }),
+      errors: [
+        {
+          ruleId: RULE,
+          on: 'repo:*',
+          severity: 'warning',
+          message:
+            "`token.actions.githubusercontent.com:sub` matches `repo:*` in the statement 'Deploy': every repository of the owner that `token.actions.githubusercontent.com:repository_owner_id` names can assume this role, including ones created later. Limit it to the repositories, branches or environments that deploy, e.g. `repo:<owner>/<repo>:ref:refs/heads/<branch>`.",
+        },
+      ],
+    },
+    {
+      name: 'repo:* beside a repository condition that is itself a pattern: still any repository',
+      policy: trust({
+        Effect: 'Allow',
+        Principal: { Federated: GITHUB_ARN },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+          StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:*', 'token.actions.githubusercontent.com:repository': 'octo-org/*' },
+        },
+      }),
+      errors: [{ ruleId: RULE, on: 'repo:*', severity: 'error' }],
+    },
     { name: 'repo:*/* (any owner)', policy: github('StringLike', 'repo:*/octo-repo:*'), errors: [{ ruleId: RULE, on: 'repo:*/octo-repo:*', severity: 'error' }] },
     { name: 'an owner prefix matches other owners', policy: github('StringLike', 'repo:octo*'), errors: [{ ruleId: RULE, on: 'repo:octo*', severity: 'error' }] },
     {
