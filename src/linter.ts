@@ -6,6 +6,7 @@ import type { RuleModule } from './rule-kit/index.js';
 import { SourceFile } from './parsers/source.js';
 import { lintSource, validateOptions, type EnabledRule } from './engine/engine.js';
 import { looksRelevant } from './engine/parse.js';
+import { isPolicyTemplatePath, isTemplatePath } from './extract/template.js';
 import type { LintConfig, RuleConfig, Settings } from './engine/config.js';
 import { SEVERITY_ORDER, docsUrl, type Diagnostic, type FileResult, type LintResults, type RuleDescription } from './engine/diagnostic.js';
 import type { HclContext } from './extract/hcl.js';
@@ -14,7 +15,7 @@ import type { HclWorkspace } from './extract/hcl-module.js';
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
 
 /** Terraform HCL and `templatefile()` templates: read with the HCL grammar and their module's files. */
-const TERRAFORM_FILES = /\.(tf|json\.tpl|tftpl|json\.tmpl)$/i;
+const TERRAFORM_FILES = /\.(tf|tftpl|tpl|tmpl)$/i;
 
 export interface LinterOptions {
   config?: LintConfig;
@@ -111,6 +112,11 @@ export class Linter {
         await this.prepareTerraform(absolutePath, displayPath);
       } catch (e) {
         return this.fileProblem(displayPath, `${(e as Error).message}; the file was not linted.`);
+      }
+      // A `.tpl` / `.tmpl` file is a policy template when a `templatefile()` call renders it, or
+      // when it is named and holds JSON; otherwise it is some other tool's (a Helm helper).
+      if (isTemplatePath(displayPath) && !isPolicyTemplatePath(displayPath) && !this.hclContexts.get(displayPath)?.templateCalls?.length) {
+        if (!explicit || !/^\s*[{[]/.test(decoded.text)) return { file: displayPath, diagnostics: [] };
       }
     }
     return this.lintText(displayPath, decoded.text, explicit);

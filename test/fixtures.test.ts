@@ -95,7 +95,7 @@ describe('fixtures/ as JSON', () => {
     // Counted independently of discover.ts: our extensions, minus the git-ignored directory.
     const walk = (dir: string): string[] =>
       readdirSync(join(ROOT, dir), { withFileTypes: true }).filter((e) => e.name !== 'node_modules').flatMap((e) =>
-        e.isDirectory() ? walk(`${dir}/${e.name}`) : /\.(json|ya?ml|template|tf|tftpl|json\.tpl|json\.tmpl)$/.test(e.name) ? [`${dir}/${e.name}`] : [],
+        e.isDirectory() ? walk(`${dir}/${e.name}`) : /\.(json|ya?ml|template|tf|tftpl|tpl|tmpl)$/.test(e.name) ? [`${dir}/${e.name}`] : [],
       );
     const expected = walk('fixtures').filter((f) => !f.startsWith('fixtures/ignored/'));
     expect(expected).toContain('fixtures/not-ours/package.json');

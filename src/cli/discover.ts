@@ -17,8 +17,11 @@ export interface Target {
 }
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
-/** Our formats, including Terraform HCL and the policy templates `templatefile()` renders. */
-const DEFAULT_FILES = /\.(json|ya?ml|template|tf|tftpl|json\.tpl|json\.tmpl)$/i;
+/**
+ * Our formats, including Terraform HCL and the templates `templatefile()` renders (a `.tpl` or
+ * `.tmpl` file is linted only when a `templatefile()` call of its module names it: Linter.lintFile).
+ */
+const DEFAULT_FILES = /\.(json|ya?ml|template|tf|tftpl|tpl|tmpl)$/i;
 
 export function displayPath(cwd: string, abs: string): string {
   const rel = relative(cwd, abs) || '.';

@@ -132,7 +132,7 @@ async function main(argv: string[], io: ExplainIO): Promise<number> {
   }
   // Terraform HCL and templatefile() templates: load the grammar and read the module's other files.
   let context;
-  if (/\.(tf|tftpl|json\.tpl|json\.tmpl)$/i.test(absPolicy)) {
+  if (/\.(tf|tftpl|tpl|tmpl)$/i.test(absPolicy)) {
     const { loadHcl } = await import('../parsers/hcl.js');
     await loadHcl();
     const { HclWorkspace } = await import('../extract/hcl-module.js');

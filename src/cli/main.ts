@@ -18,7 +18,8 @@ const HELP = `Usage: trustlint [options] [paths...]
        trustlint explain --policy FILE[#SELECTOR] --token JWT|FILE|- [options]   (see trustlint explain --help)
 
 Lints AWS IAM policies in CloudFormation/SAM templates (YAML, JSON), Terraform (*.tf, *.tf.json,
-and the policy templates templatefile() renders: *.json.tpl, *.tftpl, *.json.tmpl), Terraform plans
+and the policy templates templatefile() renders: *.json.tpl, *.tftpl, *.json.tmpl, and any *.tpl or
+*.tmpl a templatefile() call names), Terraform plans
 (terraform show -json) and policy JSON/YAML files. Paths may be files, directories (walked,
 .gitignore honoured) or globs. Default: the current directory.
 

@@ -1,6 +1,7 @@
 /**
  * Policy JSON written as a template: a heredoc or quoted string with `${...}` in a `.tf` file, and the
- * files Terraform renders with `templatefile()` (`*.json.tpl`, `*.tftpl`, `*.json.tmpl`).
+ * files Terraform renders with `templatefile()` (`*.json.tpl`, `*.tftpl`, `*.json.tmpl`, and any
+ * `*.tpl` / `*.tmpl` file a `templatefile()` call of its module names).
  * A region (`${...}`, `%{...}`) is a value the file does not determine, unless it names something the
  * caller resolves (a literal variable of the module, a literal passed to `templatefile()`): a
  * placeholder never causes a finding, while a literal `repo:*` next to it still does.
@@ -17,7 +18,22 @@ import type { ExtractContext } from './common.js';
 /** Writes text into an HCL template (heredoc, template file): `${` and `%{` are escaped by doubling. */
 export const hclTemplateEscape = (s: string): string => s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 
+/**
+ * A template file, read as policy JSON with `${...}` regions: `*.tftpl`, and `*.tpl` / `*.tmpl`
+ * (Terraform's own and the common names). Other tools use `.tpl` too (Helm's `_helpers.tpl`), so
+ * only the unmistakable names are policy templates wherever they are found; see
+ * {@link isPolicyTemplatePath}.
+ */
 export function isTemplatePath(path: string): boolean {
+  return /\.(tftpl|tpl|tmpl)$/i.test(path);
+}
+
+/**
+ * Templates linted wherever they are found: `*.json.tpl`, `*.json.tmpl`, `*.tftpl`. Any other
+ * `*.tpl` / `*.tmpl` file is linted when a `templatefile()` call of its module renders it, or when
+ * it is named and holds JSON.
+ */
+export function isPolicyTemplatePath(path: string): boolean {
   return /\.(json\.tpl|tftpl|json\.tmpl)$/i.test(path);
 }
 

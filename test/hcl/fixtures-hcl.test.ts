@@ -68,8 +68,8 @@ describe('fixtures/terraform-hcl/', () => {
   it('lints .tf, .tf.json and templatefile() templates together, and exits 1', () => {
     expect(result.err).toBe('');
     expect(result.code).toBe(1);
-    // 12 .tf files, 1 .tf.json, 2 templates, 1 broken .tf.
-    expect(result.report.summary).toEqual({ files: 16, errors: 7, warnings: 3, infos: 0 });
+    // 13 .tf files, 1 .tf.json, 3 templates, 1 broken .tf, 1 Helm helper (walked, skipped).
+    expect(result.report.summary).toEqual({ files: 19, errors: 8, warnings: 3, infos: 0 });
   });
 
   it('reports exactly these findings, each at the offending value', () => {
@@ -84,6 +84,7 @@ describe('fixtures/terraform-hcl/', () => {
       `wildcard-subject ${DIR}/app/templates/github-trust.json.tpl:20:13-20:21 error "repo:*"`,
       `string-equals-wildcard ${DIR}/app/trust.tf:20:19-20:66 warning "repo:\${var.github_org}/infra:ref:refs/heads/*"`,
       `parse-error ${DIR}/broken/main.tf:6:74-6:80 error Action`,
+      `wildcard-subject ${DIR}/templated-role/assume_role.tpl:10:68-10:76 error "repo:*"`,
     ]);
   });
 

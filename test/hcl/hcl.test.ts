@@ -630,6 +630,35 @@ describe('templatefile() templates', () => {
     expect(await lintFromDisk(dir, 'templates/trust.json.tpl')).toEqual(['wildcard-subject 10:66-10:81 warning "repo:${org}/*"', 'wildcard-subject 10:145-10:153 error "repo:*"']);
   });
 
+  it('any .tpl / .tmpl file a templatefile() call names is a policy template; others are left alone unless named and JSON', async () => {
+    const trust = `{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": {"Federated": "\${trusted_entity}"},
+    "Action": "sts:AssumeRoleWithWebIdentity",
+    "Condition": {"StringLike": {"${GH_SUB}": "repo:*"}}
+  }]
+}
+`;
+    const dir = tempModule({
+      'main.tf': caller('{ trusted_entity = aws_iam_openid_connect_provider.gh.arn }', '${path.module}/assume_role.tpl').replace('"r"', '"deploy"'),
+      'assume_role.tpl': trust,
+      'stray.tmpl': trust,
+      'chart/templates/_helpers.tpl': '{{- define "app.name" -}}\n{{ .Chart.Name }}\n{{- end }}\n',
+    });
+    const l = new Linter();
+    const walked = async (name: string) => (await l.lintFile(join(dir, name), name, false)).diagnostics.map((d) => `${d.ruleId} ${d.range.start.line}:${d.range.start.column}`);
+    // Rendered by the role's templatefile(): a trust policy, the placeholder principal no finding.
+    expect(await walked('assume_role.tpl')).toEqual(['wildcard-subject 7:77']);
+    // Found by the walk, rendered by nothing: some other tool's template.
+    expect(await walked('stray.tmpl')).toEqual([]);
+    expect(await walked('chart/templates/_helpers.tpl')).toEqual([]);
+    // Named on the command line: read as a policy template when it holds JSON.
+    expect((await lintFromDisk(dir, 'stray.tmpl')).map((d) => d.split(' ').slice(0, 2).join(' '))).toEqual(['wildcard-subject 7:77-7:85']);
+    expect(await lintFromDisk(dir, 'chart/templates/_helpers.tpl')).toEqual([]);
+  });
+
   it('a template with no caller: its placeholders are holes, an audience placeholder is no finding', () => {
     expect(lint(TEMPLATE, 'trust.json.tpl')).toEqual(['wildcard-subject 10:66-10:81 warning "repo:${org}/*"', 'wildcard-subject 10:145-10:153 error "repo:*"']);
   });

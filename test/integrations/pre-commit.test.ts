@@ -37,10 +37,10 @@ describe('.pre-commit-hooks.yaml', () => {
     expect(Object.keys(PKG.bin)).toContain(hook.entry);
     // pre-commit matches `files` with Python's re.search; this pattern means the same in JavaScript.
     const files = new RegExp(hook.files);
-    for (const name of ['a.json', 'infra/main.tf.json', 'cfn/stack.yaml', 'cfn/stack.yml', 'stack.template', 'cdk.out/App.template.json', 'main.tf', 'policy.json.tpl', 'trust.tftpl', 'plan.json']) {
+    for (const name of ['a.json', 'infra/main.tf.json', 'cfn/stack.yaml', 'cfn/stack.yml', 'stack.template', 'cdk.out/App.template.json', 'main.tf', 'policy.json.tpl', 'trust.tftpl', 'assume_role.tpl', 'trust.tmpl', 'plan.json']) {
       expect(files.test(name), name).toBe(true);
     }
-    for (const name of ['README.md', 'main.js', 'notes.tpl', 'a.json.bak', 'Dockerfile', 'yaml', 'template.txt']) expect(files.test(name), name).toBe(false);
+    for (const name of ['README.md', 'main.js', 'notes.tpl.bak', 'a.json.bak', 'Dockerfile', 'yaml', 'template.txt']) expect(files.test(name), name).toBe(false);
   });
 
   it.runIf(!PRE_COMMIT && process.env.CI)('pre-commit is installed in CI', () => {
