@@ -11,6 +11,7 @@ import {
   type PolicyDocument,
   type Statement,
 } from '../src/rule-kit/index.js';
+import { iamWildcardSource } from '../src/model/template.js';
 
 /** Global keys whose positive match limits who the caller (or the calling service's source) can be. */
 const CALLER_KEYS = new Set(
@@ -47,10 +48,13 @@ const ARN_KEYS = new Set(['aws:principalarn', 'aws:sourcearn']);
 const ASSUME_ROLE = 'sts:AssumeRole';
 
 const allWild = (s: string) => /^[*?]*$/.test(s);
+const WILD_CHAR = /[*?]/;
 
 /** Does this one condition value pin the caller down, or could anyone match it? */
 function restrictingValue(key: string, v: LString): boolean {
-  if (v.unknown) return false;
+  // A value the file does not determine (`!GetAtt Topic.Arn`, `!ImportValue ...`): never the reason
+  // for a finding.
+  if (v.unknown) return true;
   // A placeholder (`${AWS::AccountId}`) stands for one specific value.
   const text = fillHoles(v, 'x').trim();
   if (allWild(text)) return false;
@@ -58,6 +62,10 @@ function restrictingValue(key: string, v: LString): boolean {
   if (ARN_KEYS.has(key)) {
     const parts = text.split(':');
     if (parts.length >= 6) {
+      const resource = parts.slice(5).join(':');
+      // A bucket's ARN has no region or account (`arn:aws:s3:::bucket`): bucket names are global,
+      // so `arn:aws:s3:*:*:bucket` (AWS's own example for event notifications) is one bucket.
+      if (parts[2] === 's3' && !/^(accesspoint|job|storage-lens|async-request)\//.test(resource)) return !WILD_CHAR.test(resource.split('/')[0]) && resource !== '';
       // `arn:aws:iam::*:role/x`: any account can create such a role.
       if (/[*?]/.test(parts[4])) return false;
       if (parts[4] === '' && allWild(parts.slice(5).join(':'))) return false;
@@ -75,7 +83,8 @@ function restricts(entry: ConditionEntry, kind: PolicyDocument['kind']): boolean
   const stringLike = /^(String|Arn)/.test(op.base);
   const ip = op.base === 'IpAddress' && IP_KEYS.has(key);
   if (!stringLike && !ip) return false;
-  if (entry.values.unknown || entry.values.items.length === 0) return false;
+  // A list the file does not determine (`!Ref SourceArns`) is not judged; the values it shows are.
+  if (entry.values.items.length === 0) return entry.values.unknown;
   return entry.values.items.every((v) => restrictingValue(key, v));
 }
 
@@ -109,6 +118,50 @@ function describeActions(st: Statement): string {
   return st.action ? `${shown.join(', ')}${more}` : `every action except ${shown.join(', ')}${more}`;
 }
 
+/** Keys a Deny-everyone-outside guard names: the caller's organization or account. */
+const GUARD_KEYS = new Set(['aws:principalorgid', 'aws:principalorgpaths', 'aws:principalaccount', 'aws:sourceorgid', 'aws:sourceaccount']);
+
+/**
+ * Is this a Deny statement that refuses every principal outside one organization or account
+ * (`"Principal": "*"`, `StringNotEquals` on `aws:PrincipalOrgID`) — AWS's data-perimeter pattern?
+ * A negated operator without `IfExists` denies callers that lack the key too.
+ */
+function perimeterDeny(st: Statement): boolean {
+  if (st.unknown || !st.effect || !isLiteral(st.effect) || st.effect.value !== 'Deny' || wildcards(st).length === 0) return false;
+  if (!st.condition || st.condition.unknown || st.condition.entries.length === 0) return false;
+  return st.condition.entries.every((e) => {
+    const op = parseOperator(e.operator.value);
+    return (
+      isLiteral(e.key) &&
+      GUARD_KEYS.has(e.key.value.toLowerCase()) &&
+      op.valid &&
+      op.negated &&
+      !op.ifExists &&
+      !op.qualifier &&
+      /^String/.test(op.base) &&
+      !e.values.unknown &&
+      e.values.items.length > 0 &&
+      e.values.items.every((v) => !v.unknown && !allWild(fillHoles(v, 'x')))
+    );
+  });
+}
+
+/** Every literal value of `inner` is matched by a pattern of `outer` (IAM wildcards; case-insensitive for actions). */
+function covered(inner: Statement['action'], outer: Statement['action'], ignoreCase: boolean): boolean {
+  if (!inner || !outer || inner.unknown || outer.unknown || inner.items.length === 0) return false;
+  if (inner.items.some((v) => !isLiteral(v)) || outer.items.some((v) => !isLiteral(v))) return false;
+  const patterns = outer.items.map((o) => (ignoreCase ? wildcardRegExp(o.value) : new RegExp(`^${iamWildcardSource(o.value)}$`)));
+  return inner.items.every((v) => patterns.some((re) => re.test(v.value)));
+}
+
+/** Does a perimeter Deny of the document refuse everyone outside for all of this statement's actions and resources? */
+function guardedByDeny(st: Statement, doc: PolicyDocument): boolean {
+  if (!st.action) return false;
+  return doc.statements.some(
+    (d) => d !== st && perimeterDeny(d) && covered(st.action, d.action, true) && (d.resource?.items.some((r) => isLiteral(r) && r.value === '*') || covered(st.resource, d.resource, false)),
+  );
+}
+
 export default defineRule({
   meta: {
     id: 'wildcard-principal',
@@ -136,6 +189,8 @@ export default defineRule({
           if (st.condition.entries.some((e) => restricts(e, doc.kind))) return;
         }
         if (doc.kind === 'trust' && allowsAssumeRole(st) !== true) return;
+        // A Deny of everyone outside the organization (or account) elsewhere in the policy limits it.
+        if (guardedByDeny(st, doc)) return;
         for (const star of stars) {
           const principal = star === st.principal?.wildcard ? '*' : 'AWS: *';
           ctx.report({

@@ -205,6 +205,81 @@ Resources:
     expect(lint('t.yaml', text, [RULE])).toEqual([]);
   });
 
+  it('a source ARN from !GetAtt, !Ref or !ImportValue is not seen, so not judged; an S3 bucket ARN with `*` for region and account is one bucket', () => {
+    const text = `Resources:
+  QueuePolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Queue]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: "*" }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+            Condition:
+              ArnEquals:
+                aws:SourceArn: !Ref Topic
+          - Effect: Allow
+            Principal: { AWS: "*" }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+            Condition:
+              ArnEquals:
+                aws:SourceArn: [!ImportValue shared-topic-arn, !GetAtt Rule.Arn]
+          - Effect: Allow
+            Principal: { Service: s3.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+          - Sid: S3EventNotifications
+            Effect: Allow
+            Principal: { AWS: "*" }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+            Condition:
+              ArnLike:
+                aws:SourceArn: arn:aws:s3:*:*:my-inventory-bucket
+          - Sid: AnyBucket
+            Effect: Allow
+            Principal: { AWS: "*" }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+            Condition:
+              ArnLike:
+                aws:SourceArn: [arn:aws:s3:*:*:*, !GetAtt Topic.Arn]
+          - Sid: AnyAccessPoint
+            Effect: Allow
+            Principal: { AWS: "*" }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+            Condition:
+              ArnLike:
+                aws:SourceArn: arn:aws:s3:us-east-1:*:accesspoint/reports
+`;
+    expect(lint('t.yaml', text, [RULE]).map((d) => `${d.range.start.line} ${d.message.slice(0, 30)}`)).toEqual(['37 The statement \'AnyBucket\' gran', '45 The statement \'AnyAccessPoint\'']);
+  });
+
+  it('a Deny of every principal outside the organization limits the Allow statements it covers', () => {
+    const policy = (deny: Record<string, unknown>) => ({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'StackSetsRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::staging-bucket/*', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/stacksets-exec-*' } } },
+        { Sid: 'PublicList', Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::other-bucket' },
+        { Sid: 'DenyOutside', Effect: 'Deny', Principal: '*', Resource: ['arn:aws:s3:::staging-bucket', 'arn:aws:s3:::staging-bucket/*'], ...deny },
+      ],
+    });
+    const found = (deny: Record<string, unknown>) => lint('bucket-policy.json', JSON.stringify(policy(deny), null, 2), [RULE]).map((d) => d.message.slice(0, 40));
+    const outsideOrg = { Action: 's3:*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc1234567' } } };
+    // The guard covers the first statement's action and bucket, not the other bucket.
+    expect(found(outsideOrg)).toEqual(["The statement 'PublicList' grants `s3:Li"]);
+    // A guard that passes callers without the key, or covers other actions, guards nothing.
+    const both = ["The statement 'StackSetsRead' grants `s3", "The statement 'PublicList' grants `s3:Li"];
+    expect(found({ ...outsideOrg, Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc1234567' } } })).toEqual(both);
+    expect(found({ ...outsideOrg, Action: 's3:PutObject' })).toEqual(both);
+    expect(found({ ...outsideOrg, Condition: { StringNotLike: { 'aws:PrincipalOrgID': '*' } } })).toEqual(both);
+  });
+
   it('reports a Terraform policy document data source used as a bucket policy', () => {
     const tf = {
       data: {
