@@ -97,11 +97,15 @@ function element(st: Statement, name: string): StatementElement | undefined {
 const SID_PAIRWISE_LIMIT = 16;
 const ALPHANUMERIC = /^[A-Za-z0-9]*$/;
 
-/** The first statement before `k` with this literal, non-empty Sid (as checkSids sees Sids). */
+/**
+ * The first statement before `k` with this literal, non-empty Sid (as checkSids sees Sids). The
+ * branches of one `Fn::If` share their position (`index`): they never stand in one policy together.
+ */
 function firstWithSid(statements: readonly Statement[], k: number, sid: string): Statement | undefined {
+  const index = statements[k].index;
   for (let j = 0; j < k; j++) {
     const s = statements[j];
-    if (!s.unknown && isLiteral(s.sid) && s.sid.value === sid) return s;
+    if (!s.unknown && s.index !== index && isLiteral(s.sid) && s.sid.value === sid) return s;
   }
   return undefined;
 }
@@ -264,12 +268,13 @@ export default defineRule({
         const st = statements[k];
         const sid = st.sid;
         if (st.unknown || !isLiteral(sid) || sid.value === '') continue;
-        const earlier = first ? first.get(sid.value) : firstWithSid(statements, k, sid.value);
+        const found = first ? first.get(sid.value) : firstWithSid(statements, k, sid.value);
+        const earlier = found && found.index !== st.index ? found : undefined;
         if (earlier) {
           ctx.report({ node: sid, messageId: 'duplicateSid', data: { value: sid.value, index: st.index + 1, first: earlier.index + 1 } });
           continue;
         }
-        first?.set(sid.value, st);
+        if (!found) first?.set(sid.value, st);
         if (!identityOrTrust || ALPHANUMERIC.test(sid.value)) continue;
         const stripped = sid.value.replace(/[^A-Za-z0-9]/g, '');
         // The Sid is the offending value: name the statement by its position.
@@ -321,6 +326,11 @@ export default defineRule({
 
     return {
       PolicyDocument(doc) {
+        // Statements without a document around them: no Version or top-level keys to check.
+        if (doc.bareStatements) {
+          checkSids(doc);
+          return;
+        }
         const tfData = isTerraformData(doc);
         if (opaque(doc)) return;
         checkVersion(doc);

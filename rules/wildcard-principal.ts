@@ -118,31 +118,26 @@ function describeActions(st: Statement): string {
   return st.action ? `${shown.join(', ')}${more}` : `every action except ${shown.join(', ')}${more}`;
 }
 
-/** Keys a Deny-everyone-outside guard names: the caller's organization or account. */
-const GUARD_KEYS = new Set(['aws:principalorgid', 'aws:principalorgpaths', 'aws:principalaccount', 'aws:sourceorgid', 'aws:sourceaccount']);
+/** Keys a Deny-everyone-outside guard names: the caller's organization, account or network. */
+const GUARD_KEYS = new Set(['aws:principalorgid', 'aws:principalorgpaths', 'aws:principalaccount', 'aws:sourceorgid', 'aws:sourceaccount', 'aws:sourcevpce', 'aws:sourcevpc']);
 
 /**
- * Is this a Deny statement that refuses every principal outside one organization or account
- * (`"Principal": "*"`, `StringNotEquals` on `aws:PrincipalOrgID`) — AWS's data-perimeter pattern?
- * A negated operator without `IfExists` denies callers that lack the key too.
+ * Is this a Deny statement that refuses every principal outside one organization, account or
+ * network (`"Principal": "*"`, `StringNotEquals` on `aws:PrincipalOrgID`, `NotIpAddress` on
+ * `aws:SourceIp`) — AWS's data-perimeter pattern, and API Gateway's documented IP allow-list? A
+ * negated operator without `IfExists` denies callers that lack the key too.
  */
 function perimeterDeny(st: Statement): boolean {
   if (st.unknown || !st.effect || !isLiteral(st.effect) || st.effect.value !== 'Deny' || wildcards(st).length === 0) return false;
   if (!st.condition || st.condition.unknown || st.condition.entries.length === 0) return false;
   return st.condition.entries.every((e) => {
     const op = parseOperator(e.operator.value);
-    return (
-      isLiteral(e.key) &&
-      GUARD_KEYS.has(e.key.value.toLowerCase()) &&
-      op.valid &&
-      op.negated &&
-      !op.ifExists &&
-      !op.qualifier &&
-      /^String/.test(op.base) &&
-      !e.values.unknown &&
-      e.values.items.length > 0 &&
-      e.values.items.every((v) => !v.unknown && !allWild(fillHoles(v, 'x')))
-    );
+    if (!isLiteral(e.key) || !op.valid || !op.negated || op.ifExists || op.qualifier) return false;
+    const key = e.key.value.toLowerCase();
+    const ip = IP_KEYS.has(key) && op.base === 'NotIpAddress';
+    if (!ip && !(GUARD_KEYS.has(key) && /^String/.test(op.base))) return false;
+    if (e.values.unknown || e.values.items.length === 0) return false;
+    return e.values.items.every((v) => !v.unknown && restrictingValue(key, v));
   });
 }
 

@@ -4,16 +4,20 @@
  */
 import { get, getEntry, stringValue, type Node, type ObjectNode, type ScalarNode } from '../parsers/tree.js';
 import type { Range, SourceFile } from '../parsers/source.js';
-import { buildPolicy, childPath, looksLikePolicy, toLString, toValueList, type Resolution, type Resolver } from '../model/build.js';
+import { buildPolicy, buildStatements, childPath, looksLikePolicy, toLString, toValueList, type Resolution, type Resolver } from '../model/build.js';
 import { TemplateBuilder } from '../model/template.js';
 import type { OidcProviderDefinition, Path, PolicyDocument, PolicyKind } from '../model/types.js';
 import { embeddedPolicy, type ExtractContext } from './common.js';
 
 interface PolicyProperty {
+  /** The property, or a path of properties (`Auth.ResourcePolicy.CustomStatements`). */
   property: string;
   kind: PolicyKind;
-  /** `Policies: [{PolicyName, PolicyDocument}]` (IAM) or SAM's mixed list. */
-  shape?: 'iam-policies' | 'sam-policies';
+  /**
+   * `Policies: [{PolicyName, PolicyDocument}]` (IAM), SAM's mixed list, or `statements`: statements
+   * without a document around them (one statement, or a list of them).
+   */
+  shape?: 'iam-policies' | 'sam-policies' | 'statements';
 }
 
 /** Where each resource type keeps its policy documents. */
@@ -46,12 +50,34 @@ export const CFN_POLICY_PROPERTIES: Record<string, PolicyProperty[]> = {
   'AWS::EFS::FileSystem': [{ property: 'FileSystemPolicy', kind: 'resource' }],
   'AWS::Backup::BackupVault': [{ property: 'AccessPolicy', kind: 'resource' }],
   'AWS::Logs::ResourcePolicy': [{ property: 'PolicyDocument', kind: 'resource' }],
+  'AWS::ApiGateway::RestApi': [{ property: 'Policy', kind: 'resource' }],
+  'AWS::Events::EventBus': [{ property: 'Policy', kind: 'resource' }],
+  'AWS::Events::EventBusPolicy': [{ property: 'Statement', kind: 'resource', shape: 'statements' }],
+  'AWS::ECR::PublicRepository': [{ property: 'RepositoryPolicyText', kind: 'resource' }],
+  'AWS::CodeArtifact::Domain': [{ property: 'PermissionsPolicyDocument', kind: 'resource' }],
+  'AWS::CodeArtifact::Repository': [{ property: 'PermissionsPolicyDocument', kind: 'resource' }],
+  'AWS::EC2::VPCEndpoint': [{ property: 'PolicyDocument', kind: 'resource' }],
+  'AWS::Kinesis::ResourcePolicy': [{ property: 'ResourcePolicy', kind: 'resource' }],
+  'AWS::DynamoDB::Table': [{ property: 'ResourcePolicy.PolicyDocument', kind: 'resource' }],
+  'AWS::SSM::ResourcePolicy': [{ property: 'Policy', kind: 'resource' }],
+  'AWS::VpcLattice::AuthPolicy': [{ property: 'Policy', kind: 'resource' }],
+  'AWS::VpcLattice::ResourcePolicy': [{ property: 'Policy', kind: 'resource' }],
+  'AWS::S3::MultiRegionAccessPointPolicy': [{ property: 'Policy', kind: 'resource' }],
+  'AWS::S3ObjectLambda::AccessPointPolicy': [{ property: 'PolicyDocument', kind: 'resource' }],
+  'AWS::S3Outposts::BucketPolicy': [{ property: 'PolicyDocument', kind: 'resource' }],
+  'AWS::SSO::PermissionSet': [{ property: 'InlinePolicy', kind: 'identity' }],
+  'AWS::Serverless::Api': [{ property: 'Auth.ResourcePolicy.CustomStatements', kind: 'resource', shape: 'statements' }],
   'AWS::Serverless::Function': [
     { property: 'AssumeRolePolicyDocument', kind: 'trust' },
     { property: 'Policies', kind: 'identity', shape: 'sam-policies' },
   ],
   'AWS::Serverless::StateMachine': [{ property: 'Policies', kind: 'identity', shape: 'sam-policies' }],
 };
+
+/** `!Ref AWS::NoValue`: the property (or list item) is left out. */
+function isNoValue(node: Node): boolean {
+  return node.type === 'object' && node.entries.length === 1 && node.entries[0].key === 'Ref' && stringValue(node.entries[0].value) === 'AWS::NoValue';
+}
 
 const PSEUDO = /^AWS::(AccountId|NotificationARNs|NoValue|Partition|Region|StackId|StackName|URLSuffix)$/;
 
@@ -97,6 +123,27 @@ export class CfnResolver implements Resolver {
       const { entries } = this.resources;
       for (let i = 0; i < entries.length; i++) this.resourceTypes.push(stringValue(get(entries[i].value, 'Type')));
     }
+  }
+
+  /**
+   * The branches of an `Fn::If` that hold data (not `!Ref AWS::NoValue`), nested ones flattened:
+   * which one a stack gets depends on its parameters, so each is checked.
+   */
+  alternatives(node: Node, path: Path): Array<{ node: Node; path: Path }> | undefined {
+    if (node.type !== 'object' || node.entries.length !== 1 || node.entries[0].key !== 'Fn::If') return undefined;
+    const arg = node.entries[0].value;
+    if (arg.type !== 'array' || arg.items.length !== 3) return undefined;
+    const base = childPath(path, 'Fn::If');
+    const out: Array<{ node: Node; path: Path }> = [];
+    for (const i of [1, 2]) {
+      const branch = arg.items[i];
+      if (isNoValue(branch)) continue;
+      const p = childPath(base, i);
+      const nested = this.alternatives(branch, p);
+      if (nested) out.push(...nested);
+      else out.push({ node: branch, path: p });
+    }
+    return out;
   }
 
   resolve(node: Node, path: Path): Resolution | undefined {
@@ -407,26 +454,46 @@ export function extractCloudFormation(root: ObjectNode, file: SourceFile, ctx: E
     if (!locations || !props || props.type !== 'object') continue;
     const basePath: Path = ['Resources', res.key, 'Properties'];
     for (const loc of locations) {
-      const value = get(props, loc.property);
+      const names = loc.property.split('.');
+      let value: Node | undefined = props;
+      let path: Path = basePath;
+      for (const name of names) {
+        value = get(value, name);
+        path = childPath(path, name);
+      }
       if (!value) continue;
-      const origin = { format: 'cloudformation' as const, resource: res.key, resourceType: type, property: loc.property };
-      const path = childPath(basePath, loc.property);
-      if (loc.shape === 'iam-policies') {
-        if (value.type !== 'array') continue;
-        for (let i = 0; i < value.items.length; i++) {
-          const doc = get(value.items[i], 'PolicyDocument');
-          if (doc) addDocument(doc, childPath(childPath(path, i), 'PolicyDocument'), loc.kind, origin, file, resolver, ctx);
+      const origin = { format: 'cloudformation' as const, resource: res.key, resourceType: type, property: names[names.length - 1] };
+      // The property itself may be an `Fn::If`; so may each item of a policy list.
+      for (const alt of branches(value, path, resolver)) {
+        const v = alt.node;
+        if (loc.shape === 'iam-policies') {
+          if (v.type !== 'array') continue;
+          for (let i = 0; i < v.items.length; i++) {
+            for (const item of branches(v.items[i], childPath(alt.path, i), resolver)) {
+              const doc = get(item.node, 'PolicyDocument');
+              if (doc) addDocument(doc, childPath(item.path, 'PolicyDocument'), loc.kind, origin, file, resolver, ctx);
+            }
+          }
+        } else if (loc.shape === 'statements') {
+          ctx.documents.push(buildStatements(v, { file, resolver, kind: loc.kind, origin, path: alt.path }));
+        } else if (loc.shape === 'sam-policies') {
+          const items = v.type === 'array' ? v.items : [v];
+          for (let i = 0; i < items.length; i++) {
+            for (const item of branches(items[i], v.type === 'array' ? childPath(alt.path, i) : alt.path, resolver)) {
+              if (looksLikePolicy(item.node)) addDocument(item.node, item.path, loc.kind, origin, file, resolver, ctx);
+            }
+          }
+        } else {
+          addDocument(v, alt.path, loc.kind, origin, file, resolver, ctx);
         }
-      } else if (loc.shape === 'sam-policies') {
-        const items = value.type === 'array' ? value.items : [value];
-        for (let i = 0; i < items.length; i++) {
-          if (looksLikePolicy(items[i])) addDocument(items[i], value.type === 'array' ? childPath(path, i) : path, loc.kind, origin, file, resolver, ctx);
-        }
-      } else {
-        addDocument(value, path, loc.kind, origin, file, resolver, ctx);
       }
     }
   }
+}
+
+/** The node, or the branches of the `Fn::If` it is. */
+function branches(node: Node, path: Path, resolver: CfnResolver): Array<{ node: Node; path: Path }> {
+  return resolver.alternatives(node, path) ?? [{ node, path }];
 }
 
 function addDocument(

@@ -36,6 +36,12 @@ export interface Resolver {
    * A string scalar may be an expression too (a Terraform `"${...}"` template).
    */
   resolve(node: Node, path: Path): Resolution | undefined;
+  /**
+   * The data a conditional stands for, one entry per branch that holds some (CloudFormation's
+   * `Fn::If`, whose `AWS::NoValue` branch holds none): each is checked as if the template had been
+   * deployed with it. Undefined for a node that is not such a conditional.
+   */
+  alternatives?(node: Node, path: Path): Array<{ node: Node; path: Path }> | undefined;
 }
 
 export const plainResolver: Resolver = { resolve: () => undefined };
@@ -297,16 +303,81 @@ export function buildPolicy(node: Node, opts: BuildOptions): PolicyDocument {
   const stmts = getEntry(node, 'Statement');
   if (stmts) {
     const sp = childPath(path, 'Statement');
-    if (stmts.value.type === 'array') {
-      const { items } = stmts.value;
-      const statements = new Array<Statement>(items.length);
-      for (let i = 0; i < items.length; i++) statements[i] = buildStatement(items[i], i, childPath(sp, i), resolver);
+    const whole = resolver.alternatives?.(stmts.value, sp);
+    if (whole) {
+      // `Statement: !If [Cond, [...], [...]]`: the statements of every branch.
+      const statements: Statement[] = [];
+      for (const alt of whole) {
+        if (alt.node.type === 'array') addStatements(alt.node.items, alt.path, resolver, statements);
+        else if (alt.node.type === 'object') addStatement(alt.node, 0, alt.path, resolver, statements);
+        else doc.unknown = true;
+      }
       doc.statements = statements;
+    } else if (stmts.value.type === 'array') {
+      const { items } = stmts.value;
+      if (resolver.alternatives) {
+        const statements: Statement[] = [];
+        addStatements(items, sp, resolver, statements);
+        doc.statements = statements;
+      } else {
+        const statements = new Array<Statement>(items.length);
+        for (let i = 0; i < items.length; i++) statements[i] = buildStatement(items[i], i, childPath(sp, i), resolver);
+        doc.statements = statements;
+      }
     } else if (stmts.value.type === 'object' && !isOpaque(stmts.value, sp, resolver)) {
       doc.statements = [buildStatement(stmts.value, 0, sp, resolver)];
     } else {
       doc.unknown = true;
     }
+  }
+  if (!opts.kind) doc.kind = inferKind(doc.statements);
+  return doc;
+}
+
+/**
+ * A statement, or the statements of each branch of a conditional in its place: the branches share
+ * the statement's position (`index`), which tells the rules that they are alternatives.
+ */
+function addStatement(node: Node, index: number, path: Path, resolver: Resolver, out: Statement[]): void {
+  const alts = resolver.alternatives?.(node, path);
+  if (!alts) {
+    out.push(buildStatement(node, index, path, resolver));
+    return;
+  }
+  for (const alt of alts) out.push(buildStatement(alt.node, index, alt.path, resolver));
+}
+
+function addStatements(items: Node[], path: Path, resolver: Resolver, out: Statement[]): void {
+  for (let i = 0; i < items.length; i++) addStatement(items[i], i, childPath(path, i), resolver, out);
+}
+
+/**
+ * Statements given without a policy document around them (an EventBridge bus policy's `Statement`,
+ * SAM's `CustomStatements`): one statement object, or a list of them. The document-level grammar
+ * (Version, top-level keys) does not apply to them.
+ */
+export function buildStatements(node: Node, opts: BuildOptions): PolicyDocument {
+  const { resolver, path } = opts;
+  const doc: PolicyDocument = {
+    kind: opts.kind ?? 'identity',
+    file: opts.file,
+    statements: [],
+    unknown: false,
+    bareStatements: true,
+    origin: opts.origin,
+    range: node.range,
+    path,
+    node,
+  };
+  if (node.type === 'array') {
+    const { items } = node;
+    const statements = new Array<Statement>(items.length);
+    for (let i = 0; i < items.length; i++) statements[i] = buildStatement(items[i], i, childPath(path, i), resolver);
+    doc.statements = statements;
+  } else if (node.type === 'object' && !isOpaque(node, path, resolver)) {
+    doc.statements = [buildStatement(node, 0, path, resolver)];
+  } else {
+    doc.unknown = true;
   }
   if (!opts.kind) doc.kind = inferKind(doc.statements);
   return doc;

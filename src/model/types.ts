@@ -108,6 +108,11 @@ export interface PolicyDocument {
   statements: Statement[];
   /** The statement list could not be determined. */
   unknown: boolean;
+  /**
+   * The statements stand without a document around them (an EventBridge bus policy's `Statement`,
+   * SAM's `CustomStatements`): there is no Version or Statement key to check.
+   */
+  bareStatements?: boolean;
   origin: PolicyOrigin;
   range: Range;
   path: Path;

@@ -513,13 +513,41 @@ Resources:
             Action: sts:AssumeRole
           - !If
             - IsProd
-            - Effect: allow
+            - Effect: !Ref Effect
+              Principal: { Service: ec2.amazonaws.com }
+              Action: sts:AssumeRole
             - !Ref AWS::NoValue
 `;
     expect(lint('t.yaml', text, [RULE])).toEqual([]);
   });
 
-  it('says nothing about a document that is an intrinsic, and judges the rest of one whose Statement is', () => {
+  it('checks each branch of an !If in place of a statement, a Statement list or a document', () => {
+    const text = `Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "111122223333"]
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - !If
+            - IsProd
+            - Sid: Deploy
+              Effect: allow
+              Principal: { Service: ec2.amazonaws.com }
+              Action: sts:AssumeRole
+            - Sid: Deploy
+              Effect: Allow
+              Principal: { Service: ec2.amazonaws.com }
+              Action: sts:AssumeRole
+`;
+    const diags = lint('t.yaml', text, [RULE]);
+    // The branch with \`allow\` is reported; the two branches share a Sid, but never in one policy.
+    expect(diags.map((d) => [d.range.start.line, d.path])).toEqual([[13, 'Resources.R.Properties.AssumeRolePolicyDocument.Statement[0]["Fn::If"][1].Effect']]);
+  });
+
+  it('judges each branch of a document that is an !If, and the rest of one whose Statement is', () => {
     const text = `Conditions:
   IsProd: !Equals [!Ref AWS::AccountId, "111122223333"]
 Resources:
@@ -538,8 +566,10 @@ Resources:
         Statement: !If [IsProd, [], []]
 `;
     const diags = lint('t.yaml', text, [RULE]);
-    // Role B: no Version (a warning: its statements cannot be seen), and an unknown top-level key.
+    // Role A's one branch: no Version. Role B: no Version (a warning: there are no policy
+    // variables in it), and an unknown top-level key.
     expect(diags.map((d) => [located(d), d.severity])).toEqual([
+      [{ ruleId: RULE, line: 9, column: 13, endLine: 9, endColumn: 22 }, 'warning'],
       [{ ruleId: RULE, line: 15, column: 9, endLine: 15, endColumn: 19 }, 'error'],
       [{ ruleId: RULE, line: 16, column: 9, endLine: 16, endColumn: 18 }, 'warning'],
     ]);
