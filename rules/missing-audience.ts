@@ -1,6 +1,8 @@
 import {
   defineRule,
+  idListed,
   isPositiveMatch,
+  registrationFor,
   keyMatchesIssuer,
   splitProviderKey,
   statementName,
@@ -40,9 +42,20 @@ export default defineRule({
           });
           if (checked) continue;
           const key = audienceKey(fp);
-          const expected = fp.provider.expectedAudience;
-          // Only when the provider issues one audience and the issuer is literal text.
-          const edit = expected && !fp.issuerValue.holes?.length ? ctx.fixer.addCondition(ws.document, ws.statement, 'StringEquals', key, expected) : undefined;
+          const literalIssuer = !fp.issuerValue.holes?.length;
+          // The audience to expect: the provider's own, unless the OIDC provider defined in this
+          // file registers other client ids (STS refuses any other audience): then its one id.
+          let expected = fp.provider.expectedAudience;
+          let shown = expected ?? fp.provider.audienceHint;
+          const registered = literalIssuer ? registrationFor({ value: key, range: fp.source.range, path: fp.source.path, node: fp.source.node }, ws.federated, ctx.oidcProviders) : undefined;
+          if (registered && (!expected || idListed(expected, registered.ids) === 'no')) {
+            const [only] = registered.ids;
+            const literal = registered.ids.length === 1 && !only.unknown && !only.holes?.length;
+            expected = literal ? only.value : undefined;
+            shown = registered.ids.length === 1 ? only.value : `<one of ${registered.ids.map((id) => id.value).join(', ')}>`;
+          }
+          // Only when the audience is one literal text and so is the issuer.
+          const edit = expected && literalIssuer ? ctx.fixer.addCondition(ws.document, ws.statement, 'StringEquals', key, expected) : undefined;
           ctx.report({
             fix: edit ? { title: `Add "StringEquals": {"${key}": "${expected}"}`, applicability: 'unsafe', edits: [edit] } : undefined,
             node: fp.source,
@@ -50,8 +63,8 @@ export default defineRule({
             data: {
               statement: statementName(ws.statement),
               provider: fp.provider.name,
-              key: audienceKey(fp),
-              value: fp.provider.expectedAudience ?? fp.provider.audienceHint,
+              key,
+              value: shown,
             },
           });
         }

@@ -34,6 +34,41 @@ describe('missing-audience fix (unsafe): adds the expected audience condition', 
     );
   });
 
+  it('expects the client id the OIDC provider of the template registers, when that is not the provider default', () => {
+    const template = (clientIds: string) => `Resources:
+  GithubOidc:
+    Type: AWS::IAM::OIDCProvider
+    Properties:
+      Url: https://token.actions.githubusercontent.com
+      ClientIdList: ${clientIds}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Federated: !Ref GithubOidc }
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringLike:
+                token.actions.githubusercontent.com:sub: repo:octo-org/octo-repo:*
+`;
+    const fixed = (clientIds: string) => fix('t.yaml', template(clientIds));
+    const added = (aud: string) => `                token.actions.githubusercontent.com:sub: repo:octo-org/octo-repo:*\n              StringEquals:\n                token.actions.githubusercontent.com:aud: ${aud}\n`;
+    // One literal id: expected, so that the fix does not bring audience-not-registered.
+    expect(fixed('[https://github.com/octo-org]')).toBe(template('[https://github.com/octo-org]').replace('                token.actions.githubusercontent.com:sub: repo:octo-org/octo-repo:*\n', added('https://github.com/octo-org')));
+    expect(linter.lintText('t.yaml', fixed('[https://github.com/octo-org]')).diagnostics).toEqual([]);
+    // The provider default among them: the default.
+    expect(fixed('[sts.amazonaws.com, https://github.com/octo-org]')).toContain(added('sts.amazonaws.com'));
+    // An id with a placeholder, or several others: the message names them, and there is no fix.
+    for (const ids of ['[!Sub "https://github.com/${Org}"]', '[a-client, b-client]']) {
+      expect(fixed(ids)).toBe(template(ids));
+    }
+    const [d] = linter.lintText('t.yaml', template('[a-client, b-client]')).diagnostics.filter((x) => x.ruleId === 'missing-audience');
+    expect(d.message).toMatch(/Add `"StringEquals": \{"token\.actions\.githubusercontent\.com:aud": "<one of a-client, b-client>"\}`\.$/);
+  });
+
   it('is not applied without --unsafe-fixes', () => {
     const text = `{"Statement": [{"Effect": "Allow", "Principal": {"Federated": "${GITHUB_ARN}"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}`;
     expect(fix('trust.json', text, false)).toBe(text);
