@@ -176,6 +176,8 @@ export default defineRule({
         '`{{key}}` in the {{statement}}: a role trust policy governs who can assume the role itself and cannot name resources, so IAM rejects it ("Has prohibited field Resource"). Remove `{{key}}`.',
       unknownPrincipalType:
         '`{{key}}` in the {{element}} of the {{statement}} is not a principal type: IAM accepts only `AWS`, `Service`, `Federated` and `CanonicalUser`, spelt exactly so, and rejects the whole policy (MalformedPolicyDocument: "Invalid principal in policy").{{didYouMean}}',
+      principalSpace:
+        '`{{value}}` in the `{{type}}` principal of the {{statement}} has {{where}}: IAM does not trim principals and rejects the policy (MalformedPolicyDocument: "Invalid principal in policy"). Write `{{trimmed}}`.',
       principalNotMap:
         '`{{element}}` `{{value}}` in the {{statement}} is neither `"*"` nor a map of principal types: IAM rejects the policy (MalformedPolicyDocument). Write {{instead}}.',
       notPrincipalAllow:
@@ -310,7 +312,29 @@ export default defineRule({
       }
       for (const e of block.entries) {
         const t = e.type;
-        if (!isLiteral(t) || PRINCIPAL_TYPES.includes(t.value)) continue;
+        if (isLiteral(t) && PRINCIPAL_TYPES.includes(t.value)) {
+          for (const v of e.values.items) {
+            if (!isLiteral(v) || !/\s/.test(v.value)) continue;
+            const trimmed = v.value.trim();
+            const edges = trimmed !== v.value;
+            const inner = /\s/.test(trimmed);
+            const edit = !inner && trimmed !== '' ? ctx.fixer.replaceValue(v, trimmed) : undefined;
+            ctx.report({
+              node: v,
+              messageId: 'principalSpace',
+              data: {
+                value: v.value,
+                type: t.value,
+                statement: statementName(st),
+                where: inner ? 'a space inside it' : 'a space at its start or end',
+                trimmed: inner ? trimmed.replace(/\s+/g, '') : trimmed,
+              },
+              suggestions: edit && edges ? [{ title: `Write \`${trimmed}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
+            });
+          }
+          continue;
+        }
+        if (!isLiteral(t)) continue;
         const lower = t.value.toLowerCase();
         const near = PRINCIPAL_TYPES.find((p) => p.toLowerCase() === lower) ?? nearest(t.value, PRINCIPAL_TYPES);
         const taken = near !== undefined && block.entries.some((o) => o !== e && o.type.value === near);

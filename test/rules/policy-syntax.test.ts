@@ -93,6 +93,25 @@ ruleCases({ describe, it, expect }, RULE, {
       errors: [{ ruleId: RULE, on: 'User', message: /is not a principal type: .*"Invalid principal in policy"\)\.$/ }],
     },
     {
+      name: 'a space at the start of a principal ARN',
+      policy: policy([{ Effect: 'Allow', Principal: { AWS: ` arn:aws:iam::${ACCOUNT}:user/AdminUser` }, Action: 'sts:AssumeRole' }]),
+      formats: NOT_DATA,
+      errors: [
+        {
+          ruleId: RULE,
+          on: ` arn:aws:iam::${ACCOUNT}:user/AdminUser`,
+          message:
+            '` arn:aws:iam::111122223333:user/AdminUser` in the `AWS` principal of the statement #1 has a space at its start or end: IAM does not trim principals and rejects the policy (MalformedPolicyDocument: "Invalid principal in policy"). Write `arn:aws:iam::111122223333:user/AdminUser`.',
+        },
+      ],
+    },
+    {
+      name: 'a space inside a service principal',
+      policy: policy([{ Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com', 'lambda .amazonaws.com'] }, Action: 'sts:AssumeRole' }]),
+      formats: NOT_DATA,
+      errors: [{ ruleId: RULE, on: 'lambda .amazonaws.com', message: /has a space inside it: .* Write `lambda\.amazonaws\.com`\.$/ }],
+    },
+    {
       name: 'a service principal written as a bare value',
       policy: policy([{ Effect: 'Allow', Principal: 'lambda.amazonaws.com', Action: 'sts:AssumeRole' }]),
       formats: NOT_DATA,
