@@ -33,7 +33,20 @@ export const triOf = (o: Outcome): Tri => (o === 'match' ? 'true' : o === 'no-ma
 const hasHoles = (s: { holes?: ReadonlyArray<readonly [number, number]> }) => !!s.holes && s.holes.length > 0;
 
 export function evaluateStatements(input: EvaluateInput): StatementResult[] {
-  return input.document.statements.map((st) => evaluateStatement(st, input));
+  const { statements } = input.document;
+  const results = statements.map((st) => evaluateStatement(st, input));
+  // A statement from one branch of an `Fn::If` applies only to the stacks that get that branch:
+  // which one a role has depends on the template's parameters, unless every branch applies alike.
+  for (let i = 0; i < statements.length; i++) {
+    const branch = statements[i].branch;
+    if (!branch || results[i].result !== 'match') continue;
+    const group = results.filter((_, j) => statements[j].index === statements[i].index && statements[j].branch);
+    const sameEither = branch.exhaustive && group.every((r) => r.result === 'match' && r.effect === results[i].effect);
+    if (sameEither) continue;
+    results[i].result = 'unknown';
+    results[i].notes.push(`It is the ${branch.label} branch of the template: it applies only when the template's condition chooses it, which the stack's parameters decide.`);
+  }
+  return results;
 }
 
 function evaluateStatement(st: Statement, input: EvaluateInput): StatementResult {

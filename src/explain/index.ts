@@ -176,7 +176,12 @@ function decide(
   if (verdict === 'UNDETERMINED') {
     const deciding: DecidingPart[] = [
       ...checks.filter((c) => c.result === 'unknown').map((c): DecidingPart => ({ kind: 'check', check: c.id, message: c.message, location: c.location })),
-      ...statements.filter((s) => s.result === 'unknown').flatMap((s) => parts(s, 'unknown')),
+      ...statements.filter((s) => s.result === 'unknown').flatMap((s) => {
+        const p = parts(s, 'unknown');
+        // A statement of one branch of the template's `Fn::If`: the branch is what is not known.
+        const branch = s.notes.find((n) => n.includes('branch of the template'));
+        return p.length > 0 || !branch ? p : [{ kind: 'statement' as const, statement: s.index, message: `statement ${label(s)} applies to this token, but ${branch.charAt(0).toLowerCase()}${branch.slice(1).replace(/\.$/, '')}`, location: s.location }];
+      }),
     ];
     const texts = [...new Set(unresolved.map((u) => u.text))];
     return {

@@ -4,7 +4,7 @@
  */
 import { get, getEntry, stringValue, type Node, type ObjectNode, type ScalarNode } from '../parsers/tree.js';
 import type { Range, SourceFile } from '../parsers/source.js';
-import { buildPolicy, buildStatements, childPath, looksLikePolicy, toLString, toValueList, type Resolution, type Resolver } from '../model/build.js';
+import { buildPolicy, buildStatements, childPath, looksLikePolicy, toLString, toValueList, type Alternative, type Resolution, type Resolver } from '../model/build.js';
 import { TemplateBuilder } from '../model/template.js';
 import type { OidcProviderDefinition, Path, PolicyDocument, PolicyKind } from '../model/types.js';
 import { embeddedPolicy, type ExtractContext } from './common.js';
@@ -129,20 +129,27 @@ export class CfnResolver implements Resolver {
    * The branches of an `Fn::If` that hold data (not `!Ref AWS::NoValue`), nested ones flattened:
    * which one a stack gets depends on its parameters, so each is checked.
    */
-  alternatives(node: Node, path: Path): Array<{ node: Node; path: Path }> | undefined {
+  alternatives(node: Node, path: Path): Alternative[] | undefined {
     if (node.type !== 'object' || node.entries.length !== 1 || node.entries[0].key !== 'Fn::If') return undefined;
     const arg = node.entries[0].value;
     if (arg.type !== 'array' || arg.items.length !== 3) return undefined;
     const base = childPath(path, 'Fn::If');
-    const out: Array<{ node: Node; path: Path }> = [];
+    const condition = stringValue(arg.items[0]) ?? '?';
+    const out: Alternative[] = [];
+    let exhaustive = true;
     for (const i of [1, 2]) {
       const branch = arg.items[i];
-      if (isNoValue(branch)) continue;
+      if (isNoValue(branch)) {
+        exhaustive = false;
+        continue;
+      }
       const p = childPath(base, i);
+      const label = `!If ${condition} (${i === 1 ? 'true' : 'false'})`;
       const nested = this.alternatives(branch, p);
-      if (nested) out.push(...nested);
-      else out.push({ node: branch, path: p });
+      if (nested) for (const n of nested) out.push({ ...n, label: `${label}, ${n.label}` });
+      else out.push({ node: branch, path: p, label, exhaustive: true });
     }
+    for (const a of out) a.exhaustive &&= exhaustive;
     return out;
   }
 

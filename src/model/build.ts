@@ -41,7 +41,17 @@ export interface Resolver {
    * `Fn::If`, whose `AWS::NoValue` branch holds none): each is checked as if the template had been
    * deployed with it. Undefined for a node that is not such a conditional.
    */
-  alternatives?(node: Node, path: Path): Array<{ node: Node; path: Path }> | undefined;
+  alternatives?(node: Node, path: Path): Alternative[] | undefined;
+}
+
+/** One branch of a conditional that holds data. */
+export interface Alternative {
+  node: Node;
+  path: Path;
+  /** How to name the choice: `!If IsProd (true)`. */
+  label: string;
+  /** No branch of the conditional was left out (`AWS::NoValue`). */
+  exhaustive: boolean;
 }
 
 export const plainResolver: Resolver = { resolve: () => undefined };
@@ -344,7 +354,11 @@ function addStatement(node: Node, index: number, path: Path, resolver: Resolver,
     out.push(buildStatement(node, index, path, resolver));
     return;
   }
-  for (const alt of alts) out.push(buildStatement(alt.node, index, alt.path, resolver));
+  for (const alt of alts) {
+    const st = buildStatement(alt.node, index, alt.path, resolver);
+    st.branch = { label: alt.label, exhaustive: alt.exhaustive };
+    out.push(st);
+  }
 }
 
 function addStatements(items: Node[], path: Path, resolver: Resolver, out: Statement[]): void {

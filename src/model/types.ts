@@ -68,6 +68,13 @@ export interface StatementElement {
   path: Path;
 }
 
+export interface StatementBranch {
+  /** How to name the choice: `!If IsProd (true)`. */
+  label: string;
+  /** Every branch of the conditional holds a statement (none is `AWS::NoValue`). */
+  exhaustive: boolean;
+}
+
 export interface Statement {
   /** 0-based position in the document's statement list. */
   index: number;
@@ -84,6 +91,11 @@ export interface Statement {
   unknown: boolean;
   /** The keys as written (for grammar checks). */
   elements: StatementElement[];
+  /**
+   * A statement from one branch of a conditional (`Fn::If`) in place of a statement: which stack
+   * gets it depends on the template's parameters. Its alternatives share its `index`.
+   */
+  branch?: StatementBranch;
   range: Range;
   path: Path;
   node: Node;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Explanation } from '../../src/explain/index.js';
-import { explainCli, github, githubEnvironment, githubPullRequest, jwt, locOf, NOW, tempTree } from './helpers.js';
+import { explainCli, explainPolicy, github, githubEnvironment, githubPullRequest, jwt, locOf, NOW, tempTree } from './helpers.js';
 
 const GH = 'token.actions.githubusercontent.com';
 const CFN = 'fixtures/explain/github-roles.cfn';
@@ -264,5 +264,47 @@ describe('raw policy files', () => {
     const missing = await explainCli(['--policy', 'nope.json', '--token', jwt(github()), '--now', NOW], dir);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('cannot read the policy file nope.json: ENOENT');
+  });
+});
+
+describe('explain: statements in the branches of an Fn::If', () => {
+  const template = (other: string, noValue = false) => `Conditions:
+  Open: !Equals [!Ref AWS::Region, us-east-1]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - !If
+            - Open
+            - Effect: Allow
+              Principal: { Federated: !Sub "arn:aws:iam::\${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com" }
+              Action: sts:AssumeRoleWithWebIdentity
+              Condition:
+                StringEquals: { token.actions.githubusercontent.com:aud: sts.amazonaws.com }
+                StringLike: { token.actions.githubusercontent.com:sub: "repo:octo-org/*" }
+${
+  noValue
+    ? '            - !Ref AWS::NoValue'
+    : `            - Effect: Allow
+              Principal: { Federated: !Sub "arn:aws:iam::\${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com" }
+              Action: sts:AssumeRoleWithWebIdentity
+              Condition:
+                StringEquals: { token.actions.githubusercontent.com:aud: sts.amazonaws.com }
+                StringLike: { token.actions.githubusercontent.com:sub: "${other}" }`
+}
+`;
+
+  it('a branch that applies makes the answer depend on the condition, unless every branch applies', async () => {
+    const one = await explainPolicy('t.cfn', template('repo:octo-org/other:*'), github());
+    expect(one.report.verdict).toBe('UNDETERMINED');
+    expect(one.report.summary).toBe(
+      "UNDETERMINED: the answer depends on what is not known offline: statement 0 applies to this token, but it is the !If Open (true) branch of the template: it applies only when the template's condition chooses it, which the stack's parameters decide.",
+    );
+    expect((await explainPolicy('t.cfn', template('repo:octo-org/*:*'), github())).report.verdict).toBe('ALLOWED');
+    expect((await explainPolicy('t.cfn', template('', true), github())).report.verdict).toBe('UNDETERMINED');
+    expect((await explainPolicy('t.cfn', template('repo:octo-org/other:*'), github({ sub: 'repo:evil/x:ref:refs/heads/main' }))).report.verdict).toBe('DENIED');
   });
 });
