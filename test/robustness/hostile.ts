@@ -218,7 +218,7 @@ export const HOSTILE: Hostile[] = [
     name: 'lookalike.json',
     item: 'lookalike letters in `Federated` (Cyrillic е)',
     bytes: () => utf8(TRUST_JSON.replace('"Federated"', '"F\u0435derated"')),
-    expect: [{ ruleId: 'federated-principal-mismatch', line: 6, column: 22, message: /to an `F\u0435derated` principal/ }],
+    expect: [{ ruleId: 'policy-syntax', line: 6, column: 22, message: /^`F\u0435derated` in the `Principal` of the statement #1 is not a principal type: .* Did you mean `Federated`\?$/ }],
   },
   {
     name: 'double-encoded.tf.json',

@@ -145,14 +145,14 @@ describe('unusual Unicode in keys', () => {
   it('a Cyrillic е in `Federated`: a located finding on the key, never a crash', async () => {
     const text = TRUST_JSON.replace('"Federated"', '"F\u0435derated"');
     const r = await lintBytes('lookalike.json', text);
-    expect(r.diagnostics.map(at)).toEqual(['federated-principal-mismatch 6:22']);
+    expect(r.diagnostics.map(at)).toEqual(['policy-syntax 6:22']);
     expect(covered(text, r.diagnostics[0])).toBe('"F\u0435derated"');
   });
 
   it('a zero-width space in `Federated` is reported, and shown escaped in the terminal', async () => {
     const text = TRUST_JSON.replace('"Federated"', '"Fede\u200brated"');
     const r = await lintBytes('zwsp.json', text);
-    expect(r.diagnostics.map(at)).toEqual(['federated-principal-mismatch 6:22']);
+    expect(r.diagnostics.map(at)).toEqual(['policy-syntax 6:22']);
     const out = formatStylish(summarize([r]), { color: false });
     expect(out).toContain('`Fede\\u200Brated`');
     expect(out).not.toContain('\u200b');
