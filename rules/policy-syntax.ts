@@ -158,6 +158,8 @@ export default defineRule({
         '`Version` `{{value}}` is not a policy language version: IAM accepts only `2012-10-17` (and the outdated `2008-10-17`) and rejects the policy (MalformedPolicyDocument). Write `2012-10-17`.',
       unknownTopLevel:
         '`{{key}}` is not a policy element: a policy document holds only `Version`, `Id` and `Statement`, and IAM rejects it (MalformedPolicyDocument).{{didYouMean}}',
+      statementNotList:
+        '`Statement` is {{shown}}: it must be a list of statements (or one statement object), and IAM rejects the policy (MalformedPolicyDocument). If it holds JSON text, write the statements themselves.',
       missingStatement: 'The policy has no `Statement`: IAM rejects a policy without statements (MalformedPolicyDocument). Add a `Statement` list.',
       missingEffect: 'The {{statement}} has no `Effect`: IAM rejects it (MalformedPolicyDocument). Add `"Effect": "Allow"` or `"Effect": "Deny"`.',
       invalidEffect:
@@ -238,6 +240,12 @@ export default defineRule({
       for (const e of n.entries) {
         if (e.key === 'Statement') hasStatement = true;
         else if (e.key !== 'Version' && e.key !== 'Id') valid = false;
+      }
+      // A string or number where the statements belong (an expression that may render a list is not one).
+      const sv = doc.statementValue;
+      if (sv) {
+        const text = sv.value.length > 40 ? `${sv.value.slice(0, 39)}…` : sv.value;
+        ctx.report({ node: sv, messageId: 'statementNotList', data: { shown: sv.node.type === 'scalar' && typeof sv.node.value === 'string' ? `the string \`${text}\`` : `\`${text}\`` } });
       }
       if (valid) {
         if (!hasStatement) ctx.report({ node: documentAnchor(doc), messageId: 'missingStatement' });

@@ -338,6 +338,9 @@ export function buildPolicy(node: Node, opts: BuildOptions): PolicyDocument {
       doc.statements = [buildStatement(stmts.value, 0, sp, resolver)];
     } else {
       doc.unknown = true;
+      // A plain value where the statements belong (not an expression that may render a list).
+      const s = stmts.value.type === 'scalar' ? toLString(stmts.value, sp, resolver) : undefined;
+      if (s && !s.unknown && !s.holes?.length) doc.statementValue = s;
     }
   }
   if (!opts.kind) doc.kind = inferKind(doc.statements);

@@ -125,6 +125,8 @@ export interface PolicyDocument {
    * SAM's `CustomStatements`): there is no Version or Statement key to check.
    */
   bareStatements?: boolean;
+  /** `Statement` is a plain value (a string, a number), which IAM refuses: the value, as written. */
+  statementValue?: LString;
   origin: PolicyOrigin;
   range: Range;
   path: Path;

@@ -93,6 +93,19 @@ ruleCases({ describe, it, expect }, RULE, {
       errors: [{ ruleId: RULE, on: 'User', message: /is not a principal type: .*"Invalid principal in policy"\)\.$/ }],
     },
     {
+      name: 'a Statement that is a string',
+      policy: { Version: '2012-10-17', Statement: 'AllowAll' } as never,
+      formats: NOT_DATA,
+      errors: [
+        {
+          ruleId: RULE,
+          on: 'AllowAll',
+          message:
+            '`Statement` is the string `AllowAll`: it must be a list of statements (or one statement object), and IAM rejects the policy (MalformedPolicyDocument). If it holds JSON text, write the statements themselves.',
+        },
+      ],
+    },
+    {
       name: 'a space at the start of a principal ARN',
       policy: policy([{ Effect: 'Allow', Principal: { AWS: ` arn:aws:iam::${ACCOUNT}:user/AdminUser` }, Action: 'sts:AssumeRole' }]),
       formats: NOT_DATA,
