@@ -305,6 +305,20 @@ describe('values: what stays Unresolved never causes a finding', () => {
     });
   }
 
+  it('a Statement written as a variable or a local may render a list: no finding; a literal string is one', () => {
+    const policy = (statement: string) => `variable "statements" {}
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = ${statement}
+  })
+}
+`;
+    expect(lint(policy('var.statements'), 'main.tf', ['policy-syntax'])).toEqual([]);
+    expect(lint(policy('local.statements'), 'main.tf', ['policy-syntax'])).toEqual([]);
+    expect(lint(policy('"AllowAll"'), 'main.tf', ['policy-syntax'])).toEqual(['policy-syntax 5:17-5:27 error "AllowAll"']);
+  });
+
   it('a principal from a variable whose default is "" is a placeholder, not an empty ARN', () => {
     const text = `variable "irsa_oidc_provider_arn" {
   type    = string
