@@ -179,7 +179,21 @@ export function buildContext(claims: Claims, opts: ContextOptions): RequestConte
   const iso = opts.now.toISOString();
   entries.set('aws:currenttime', { key: 'aws:CurrentTime', values: [iso], multiValued: false, source: '--now' });
   entries.set('aws:epochtime', { key: 'aws:EpochTime', values: [String(Math.floor(opts.now.getTime() / 1000))], multiValued: false, source: '--now' });
-  entries.set('aws:tokenissuetime', { key: 'aws:TokenIssueTime', values: [iso], multiValued: false, source: '--now' });
+  // `aws:TokenIssueTime` is absent: it comes with temporary AWS credentials, and an
+  // AssumeRoleWithWebIdentity call is not signed with any.
+  // What the network and the client say about the call is not in the token: present (or, through
+  // a VPC endpoint, present instead), but not known offline.
+  const vpc = 'it is present only when the call comes through a VPC endpoint, which the token does not tell';
+  for (const [key, reason] of [
+    ['aws:SourceIp', "the caller's address is not in the token; the key is present unless the call comes through a VPC endpoint"],
+    ['aws:SourceVpce', vpc],
+    ['aws:SourceVpc', vpc],
+    ['aws:VpcSourceIp', vpc],
+    ['aws:UserAgent', "the client's user agent is not in the token"],
+    ['aws:RequestedRegion', 'the STS endpoint the caller uses is not in the token'],
+  ] as const) {
+    entries.set(key.toLowerCase(), { key, values: [], multiValued: false, source: 'the request', unknown: reason });
+  }
 
   if (claims['https://aws.amazon.com/tags'] !== undefined) {
     notes.push('The token carries session tags (https://aws.amazon.com/tags): STS then also needs sts:TagSession allowed in the trust policy. That action is not evaluated here.');

@@ -82,6 +82,7 @@ export function explain(opts: ExplainOptions): Explanation {
   }
   const claims: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(token.claims)) if (used.has(k)) claims[k] = v;
+  const policyKeys = new Set(document.statements.flatMap((s) => s.condition?.entries.map((e) => e.key.value.toLowerCase()) ?? []));
 
   return {
     version: 1,
@@ -102,8 +103,9 @@ export function explain(opts: ExplainOptions): Explanation {
       roleArn: opts.roleArn,
       roleSessionName: opts.sessionName,
       now: now.toISOString(),
-      // The provider's keys first, then the global ones (aws:, sts:).
-      context: [...context.entries.values()].sort((a, b) => Number(/^(aws|sts):/i.test(a.key)) - Number(/^(aws|sts):/i.test(b.key)) || a.key.localeCompare(b.key)),
+      // The provider's keys first, then the global ones (aws:, sts:); the keys of the network and
+      // the client only when a condition of the policy reads them.
+      context: [...context.entries.values()].filter((e) => e.source !== 'the request' || policyKeys.has(e.key.toLowerCase())).sort((a, b) => Number(/^(aws|sts):/i.test(a.key)) - Number(/^(aws|sts):/i.test(b.key)) || a.key.localeCompare(b.key)),
     },
     token: {
       form: token.form,

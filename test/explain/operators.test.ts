@@ -256,6 +256,25 @@ describe('the same semantics through a whole policy', () => {
     expect((await explainPolicy('p.json', policy, github({ repository_owner_id: '2' }))).report.verdict).toBe('DENIED');
   });
 
+  it('aws:TokenIssueTime is absent from a web-identity call (no temporary credentials sign it)', async () => {
+    const aud = { [`${GH}:aud`]: 'sts.amazonaws.com' };
+    expect((await explainPolicy('p.json', statement({ StringEquals: aud, DateGreaterThan: { 'aws:TokenIssueTime': '2025-01-01T00:00:00Z' } }), github())).report.verdict).toBe('DENIED');
+    expect((await explainPolicy('p.json', statement({ StringEquals: aud, Null: { 'aws:TokenIssueTime': 'true' } }), github())).report.verdict).toBe('ALLOWED');
+  });
+
+  it("the caller's network (aws:SourceIp, aws:SourceVpce) is not known offline: it leaves the answer undecided, and is listed only then", async () => {
+    const aud = { [`${GH}:aud`]: 'sts.amazonaws.com' };
+    const allow = await explainPolicy('p.json', statement({ StringEquals: aud, IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }), github());
+    expect(allow.report.verdict).toBe('UNDETERMINED');
+    expect(allow.report.request.context.map((c) => c.key)).toContain('aws:SourceIp');
+    const vpce = await explainPolicy('p.json', statement({ StringEquals: { ...aud, 'aws:SourceVpce': 'vpce-1a2b3c4d' } }), github());
+    expect(vpce.report.verdict).toBe('UNDETERMINED');
+    // A policy that does not read them does not list them.
+    const plain = await explainPolicy('p.json', statement({ StringEquals: aud }), github());
+    expect(plain.report.verdict).toBe('ALLOWED');
+    expect(plain.report.request.context.map((c) => c.key)).not.toContain('aws:SourceIp');
+  });
+
   it('StringNotEquals on a claim the token lacks does not restrict anything', async () => {
     const policy = statement({ StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' }, StringNotEquals: { [`${GH}:environment`]: 'sandbox' } });
     const { report } = await explainPolicy('p.json', policy, github());
