@@ -415,7 +415,6 @@ export function stripScheme(r: Resolution): Resolution {
     value = value.slice(m[0].length);
     holes = holes?.map(([a, b]) => [a - m[0].length, b - m[0].length]);
   }
-  if (value.endsWith('/')) value = value.slice(0, -1);
   return { value, holes, unknown: r.unknown };
 }
 

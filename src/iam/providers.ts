@@ -277,7 +277,8 @@ export function parseFederated(source: LString): FederatedPrincipal {
     const badAccount = !account.includes(HOLE) && !/^\d{12}$/.test(account) ? `the account id \`${account}\` is not 12 digits` : undefined;
     const badIssuer = /^https?:\/\//i.test(rest)
       ? 'the provider part must not include `https://`'
-      : restFilled === '' || /\s/.test(restFilled) || restFilled.endsWith('/') || !/^[a-z0-9.-]+(:\d+)?(\/\S*)?$/i.test(restFilled)
+      : // A trailing `/` is kept: Auth0's issuer is `https://<tenant>.auth0.com/`, and the provider's ARN ends with it.
+        restFilled === '' || /\s/.test(restFilled) || !/^[a-z0-9.-]+(:\d+)?(\/\S*)?$/i.test(restFilled)
         ? `\`${rest}\` is not an issuer host name and path`
         : undefined;
     if (badIssuer) {

@@ -308,3 +308,22 @@ ${
     expect((await explainPolicy('t.cfn', template('repo:octo-org/other:*'), github({ sub: 'repo:evil/x:ref:refs/heads/main' }))).report.verdict).toBe('DENIED');
   });
 });
+
+describe('explain: an issuer that ends with a slash (Auth0)', () => {
+  it('matches the provider ARN and keys that keep the slash', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/example.us.auth0.com/' },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { 'example.us.auth0.com/:aud': 'my-client' } },
+        },
+      ],
+    });
+    const claims = { iss: 'https://example.us.auth0.com/', aud: 'my-client', sub: 'auth0|12345', iat: 1748779200, exp: 1748779500 };
+    expect((await explainPolicy('p.json', policy, claims)).report.verdict).toBe('ALLOWED');
+    expect((await explainPolicy('p.json', policy, { ...claims, aud: 'other-client' })).report.verdict).toBe('DENIED');
+  });
+});

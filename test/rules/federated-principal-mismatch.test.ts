@@ -130,6 +130,45 @@ describe('federated-principal-mismatch: an ARN with a placeholder account', () =
   });
 });
 
+describe('federated-principal-mismatch: issuers that end with a slash', () => {
+  const template = (url: string, keyIssuer: string) => `Resources:
+  Provider:
+    Type: AWS::IAM::OIDCProvider
+    Properties:
+      Url: ${url}
+      ClientIdList: [my-client]
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Federated: !GetAtt Provider.Arn }
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals:
+                ${keyIssuer}:aud: my-client
+                ${keyIssuer}:sub: auth0|12345
+`;
+
+  it("keeps the slash of Auth0's issuer (https://<tenant>.auth0.com/) in the provider ARN and its keys", () => {
+    expect(lint('t.yaml', template('https://example.us.auth0.com/', 'example.us.auth0.com/'), [RULE])).toEqual([]);
+    const arn = trust({
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/example.us.auth0.com/` },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { 'example.us.auth0.com/:aud': 'my-client' } },
+    });
+    expect(lint('p.json', JSON.stringify(arn, null, 2), [RULE])).toEqual([]);
+  });
+
+  it('a provider URL with a slash the issuer does not have: the keys name another issuer', () => {
+    const found = lint('t.yaml', template('https://token.actions.githubusercontent.com/', 'token.actions.githubusercontent.com'), [RULE]);
+    expect(found.map((d) => `${d.range.start.line}:${d.range.start.column}`)).toEqual(['18:17', '19:17']);
+  });
+});
+
 describe('federated-principal-mismatch: parameters with an empty default', () => {
   it('reads `Default: ""` as a value given at deploy time, not as an empty ARN', () => {
     const text = `Parameters:
