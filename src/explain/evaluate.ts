@@ -14,7 +14,7 @@ import { uniqueEntries } from '../parsers/tree.js';
 import { nearest } from '../rule-kit/nearest.js';
 import { ACTION, type RequestContext } from './context.js';
 import { conditionHints } from './hints.js';
-import { and3, evaluateOperator, holeValues, not3, or3, valueRegExp, type ContextInput, type Rule } from './operators.js';
+import { and3, evaluateOperator, holeValues, not3, or3, substituteVariables, valueRegExp, type ContextInput, type Rule } from './operators.js';
 import type { RoleArn } from './checks.js';
 import type { Claims } from './token.js';
 import type { ConditionResult, ContextKey, Outcome, PartResult, StatementResult, Tri, Unresolved } from './types.js';
@@ -399,7 +399,13 @@ function evaluateCondition(e: ConditionEntry, input: EvaluateInput): ConditionRe
       ],
     };
   }
-  const out = evaluateOperator(op, ctxInput, e.values.items, e.values.unknown);
+  // Policy variables: put in from the request (Version 2012-10-17), or plain text (no Version).
+  const versioned = input.document.version?.value === '2012-10-17';
+  const values = e.values.items.map((pv) => substituteVariables(pv, versioned, op.pattern, (k) => {
+    const found = lookup({ value: k, range: key.range, path: key.path, node: key.node }, context);
+    return found.undecidedKey || found.input.unknown || found.entry?.multiValued ? undefined : found.input.values;
+  }) ?? pv);
+  const out = evaluateOperator(op, ctxInput, values, e.values.unknown);
   const rule: Rule = undecidedKey ? 'context-unknown' : out.rule;
   const result = outcome(out.result);
   const hints =

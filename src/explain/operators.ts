@@ -20,6 +20,8 @@ export interface PolicyValue {
   value: string;
   holes?: ReadonlyArray<readonly [number, number]>;
   unknown?: boolean;
+  /** `${...}` in the text is literal (a policy without `Version: 2012-10-17`, or already substituted). */
+  noVariables?: boolean;
 }
 
 /** The request's values for a key: `values` undefined when the key is absent. */
@@ -80,6 +82,58 @@ function outsideHoles(pv: PolicyValue): string {
   return out + pv.value.slice(pos);
 }
 
+/**
+ * A value with its IAM policy variables put in, as IAM does for a `Version: 2012-10-17` policy:
+ * `${key}` by the request's one value of that key, and `${*}`, `${?}`, `${$}` by the character (for
+ * the operators that compare literally; a `StringLike` pattern keeps them undecided). Undefined
+ * when some variable cannot be put in (a key absent, unknown or multivalued, a default value).
+ * Without that Version, IAM reads `${...}` as plain text: `versioned` false.
+ */
+export function substituteVariables(pv: PolicyValue, versioned: boolean, glob: boolean, lookup: (key: string) => string[] | undefined): PolicyValue | undefined {
+  if (pv.unknown || pv.noVariables) return pv;
+  if (!versioned) return { ...pv, noVariables: true };
+  const re = /\$\{([^}]*)\}/g;
+  const holes = pv.holes ?? [];
+  let out = '';
+  let pos = 0;
+  const newHoles: Array<readonly [number, number]> = [];
+  let h = 0;
+  const copyUpTo = (end: number) => {
+    // Copies text and the holes inside it, shifted to their new place.
+    while (h < holes.length && holes[h][1] <= end) {
+      const [a, b] = holes[h];
+      const at = out.length + (a - pos);
+      newHoles.push([at, at + (b - a)]);
+      h++;
+    }
+    out += pv.value.slice(pos, end);
+    pos = end;
+  };
+  for (let m = re.exec(pv.value); m; m = re.exec(pv.value)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (holes.some(([a, b]) => start < b && end > a)) continue;
+    const name = m[1].trim();
+    let text: string | undefined;
+    // In a pattern, `${*}` and `${?}` are the characters themselves, not wildcards.
+    if (name === '*' || name === '?' || name === '$') text = glob ? (name === '*' ? LITERAL_STAR : name === '?' ? LITERAL_QUESTION : '$') : name;
+    else if (!name.includes(',')) {
+      const values = lookup(name);
+      text = values && values.length === 1 ? values[0] : undefined;
+    }
+    if (text === undefined) return undefined;
+    copyUpTo(start);
+    out += text;
+    pos = end;
+  }
+  copyUpTo(pv.value.length);
+  return { value: out, holes: newHoles.length > 0 ? newHoles : undefined, noVariables: true };
+}
+
+/** `${*}` and `${?}` put into a pattern: characters that stand for themselves (see valueRegExp). */
+const LITERAL_STAR = '\uE001';
+const LITERAL_QUESTION = '\uE002';
+
 /** An IAM policy variable (`${aws:username}`, `${*}`) in the known text of a value. */
 export function hasPolicyVariable(pv: PolicyValue): boolean {
   return /\$\{[^}]*\}/.test(outsideHoles(pv));
@@ -88,7 +142,8 @@ export function hasPolicyVariable(pv: PolicyValue): boolean {
 
 /** A regular expression for a policy value: `glob` reads `*` and `?` as wildcards; holes match anything. */
 export function valueRegExp(pv: PolicyValue, glob: boolean, ignoreCase = false): RegExp {
-  const text = (s: string) => (glob ? s.split('').map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : escapeRegExp(c))).join('') : escapeRegExp(s));
+  const char = (c: string) => (c === LITERAL_STAR ? '\\*' : c === LITERAL_QUESTION ? '\\?' : escapeRegExp(c));
+  const text = (s: string) => (glob ? s.split('').map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : char(c))).join('') : s.split('').map(char).join(''));
   let src = '';
   let pos = 0;
   for (const [a, b] of pv.holes ?? []) {
@@ -175,12 +230,12 @@ export function compareOne(base: string, actual: string, pv: PolicyValue): Tri {
   const holes = !!pv.holes && pv.holes.length > 0;
   const decided = (known: boolean): Tri => (known ? (holes ? 'unknown' : 'true') : 'false');
   if (base.startsWith('String')) {
-    if (hasPolicyVariable(pv)) return 'unknown';
+    if (!pv.noVariables && hasPolicyVariable(pv)) return 'unknown';
     const re = valueRegExp(pv, base === 'StringLike', base === 'StringEqualsIgnoreCase');
     return decided(re.test(actual));
   }
   if (base === 'ArnEquals' || base === 'ArnLike') {
-    if (hasPolicyVariable(pv)) return 'unknown';
+    if (!pv.noVariables && hasPolicyVariable(pv)) return 'unknown';
     if (holes) return valueRegExp(pv, true).test(actual) ? 'unknown' : 'false';
     const want = arnParts(pv.value);
     const got = arnParts(actual);

@@ -256,6 +256,31 @@ describe('the same semantics through a whole policy', () => {
     expect((await explainPolicy('p.json', policy, github({ repository_owner_id: '2' }))).report.verdict).toBe('DENIED');
   });
 
+  it('policy variables: put in from the token with Version 2012-10-17, plain text without it; ${*} is a literal *', async () => {
+    const body = (version: boolean, sub: string, op = 'StringEquals') =>
+      JSON.stringify({
+        ...(version ? { Version: '2012-10-17' } : {}),
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${GH}` },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: { StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' }, [op]: { [`${GH}:sub`]: sub } },
+          },
+        ],
+      });
+    const own = `repo:\${${GH}:repository}:ref:refs/heads/main`;
+    expect((await explainPolicy('p.json', body(true, own), github())).report.verdict).toBe('ALLOWED');
+    expect((await explainPolicy('p.json', body(true, own), github({ ref: 'refs/heads/dev', sub: 'repo:octo-org/octo-repo:ref:refs/heads/dev' }))).report.verdict).toBe('DENIED');
+    // Without the Version, IAM compares the text `${...}` itself.
+    expect((await explainPolicy('p.json', body(false, own), github())).report.verdict).toBe('DENIED');
+    // `${*}` is a literal asterisk, in StringEquals and in StringLike alike.
+    expect((await explainPolicy('p.json', body(true, 'repo:octo-org/octo-repo:${*}', 'StringLike'), github())).report.verdict).toBe('DENIED');
+    expect((await explainPolicy('p.json', body(true, 'repo:octo-org/octo-repo:ref:refs/heads/main${*}', 'StringLike'), github({ sub: 'repo:octo-org/octo-repo:ref:refs/heads/main*' }))).report.verdict).toBe('ALLOWED');
+    // A key the token does not carry is not put in: undecided.
+    expect((await explainPolicy('p.json', body(true, 'repo:${aws:username}:*', 'StringLike'), github())).report.verdict).toBe('UNDETERMINED');
+  });
+
   it('aws:TokenIssueTime is absent from a web-identity call (no temporary credentials sign it)', async () => {
     const aud = { [`${GH}:aud`]: 'sts.amazonaws.com' };
     expect((await explainPolicy('p.json', statement({ StringEquals: aud, DateGreaterThan: { 'aws:TokenIssueTime': '2025-01-01T00:00:00Z' } }), github())).report.verdict).toBe('DENIED');
