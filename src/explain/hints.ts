@@ -39,7 +39,7 @@ export function conditionHints(h: HintInput): string[] {
     const like = op.base.includes('IgnoreCase') ? 'StringLike (which is case-sensitive)' : 'StringLike';
     hints.push(`\`${op.base}\` compares literally: the \`*\` or \`?\` in ${list(h.expected.filter(hasWildcardText).map((v) => v.value))} is that character, not a wildcard. Use ${like} to match a pattern.`);
   }
-  if (h.expected.some(hasPolicyVariable)) {
+  if (h.result === 'unknown' && h.expected.some(hasPolicyVariable)) {
     hints.push('A value holds an IAM policy variable (`${...}`) whose value the request does not give offline (a key the token lacks, an unknown or multivalued key), so this condition is left undecided.');
   }
   switch (rule) {
