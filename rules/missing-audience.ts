@@ -36,7 +36,9 @@ export default defineRule({
           if ((fp.kind !== 'oidc' && fp.kind !== 'bare') || !fp.provider || !fp.issuerValue) continue;
           const audience = fp.provider.audienceKey.toLowerCase();
           const checked = ws.conditions.some(({ entry, op }) => {
-            if (!isPositiveMatch(op) || !keyMatchesIssuer(entry.key, fp)) return false;
+            // An operator IAM does not know (`stringEquals`) is unknown-condition-operator's to fix:
+            // the audience it compares counts, or the two fixes would write the block twice.
+            if ((op.valid && !isPositiveMatch(op)) || !keyMatchesIssuer(entry.key, fp)) return false;
             const claim = splitProviderKey(entry.key)?.claim.toLowerCase();
             return claim === audience || claim?.startsWith('${') === true;
           });

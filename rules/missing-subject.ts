@@ -125,7 +125,8 @@ function namesClientApplication(entry: WebIdentityStatement['conditions'][number
 function scoped(ws: WebIdentityStatement, fp: FederatedPrincipal): boolean {
   const claims = new Set(fp.provider!.scopingKeys.map((k) => k.toLowerCase()));
   return ws.conditions.some(({ entry, op }) => {
-    if (!isPositiveMatch(op)) return false;
+    // An operator IAM does not know (`stringEquals`) is unknown-condition-operator's finding.
+    if (op.valid && !isPositiveMatch(op)) return false;
     // A key the file does not determine might be the subject key.
     if (entry.key.unknown) return true;
     const split = splitProviderKey(entry.key);

@@ -55,28 +55,38 @@ export function fixToFixedPoint(path: string, text: string, lint: (text: string)
   const droppedFixes = new Set<string>();
   let passes = 0;
   const parses = (t: string) => !parseText(path, t).error;
+  // A key written twice is a fix gone wrong (two fixes that each add the same block, a rename onto a
+  // key that exists): IAM would keep only the last one, silently dropping conditions.
+  const repeats = (ds: Diagnostic[]) => ds.reduce((n, d) => n + (d.ruleId === 'duplicate-key' ? 1 : 0), 0);
   for (; passes < MAX_PASSES; passes++) {
     const fixes = diagnostics.map((d) => d.fix).filter((f): f is Fix => allowed(f, policy));
     if (fixes.length === 0) break;
+    const before = repeats(diagnostics);
     let { text: next, applied } = applyFixes(current, fixes);
-    if (!parses(next)) {
-      // Find the fixes that keep the file parseable, one at a time.
+    let after = parses(next) ? lint(next) : undefined;
+    if (!after || repeats(after) > before) {
+      // Find the fixes that keep the file sound, one at a time.
       next = current;
       applied = [];
+      after = undefined;
       for (const f of fixes) {
-        const attempt = applyFixes(next, [f]);
+        const attempt = applyFixes(current, [f]);
         if (attempt.applied.length === 1 && parses(attempt.text)) {
-          next = attempt.text;
-          applied.push(f);
-          break; // offsets of the remaining fixes refer to the old text: re-lint first
+          const ds = lint(attempt.text);
+          if (repeats(ds) <= before) {
+            next = attempt.text;
+            after = ds;
+            applied.push(f);
+            break; // offsets of the remaining fixes refer to the old text: re-lint first
+          }
         }
         droppedFixes.add(JSON.stringify([f.title, f.edits]));
       }
     }
-    if (applied.length === 0 || next === current) break;
+    if (applied.length === 0 || next === current || !after) break;
     fixed += applied.length;
     current = next;
-    diagnostics = lint(current);
+    diagnostics = after;
   }
   return { output: current, fixed, passes, dropped: droppedFixes.size, diagnostics };
 }

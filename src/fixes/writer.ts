@@ -53,6 +53,20 @@ function lineIndent(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(s, offset))![0];
 }
 
+/**
+ * The indentation that puts text at the column of `offset` in YAML: the key of a mapping that starts
+ * on a sequence item's line (`- Effect: Allow`) sits after the dash, not at the line's indentation.
+ */
+function columnIndent(text: string, offset: number): string {
+  let s = offset;
+  while (s > 0 && text[s - 1] !== '\n' && text[s - 1] !== '\r') s--;
+  const prefix = text.slice(s, offset);
+  if (/^[ \t]*$/.test(prefix)) return prefix;
+  // Dashes of sequence items (`- `, `  - - `): the column, in spaces (YAML indents with spaces).
+  if (/^[ -]*$/.test(prefix)) return ' '.repeat(prefix.length);
+  return lineIndent(text, offset);
+}
+
 function lineEnding(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
@@ -115,9 +129,9 @@ export function insertProperty(text: string, node: Node, key: string, value: Ins
     const insert = member ? `, ${member}` : `, ${JSON.stringify(key)}: ${jsonText(value, '', '', eol, false)}`;
     return { start: last.value.range.end, end: last.value.range.end, text: embedded ? encode(insert) : insert };
   }
-  // YAML block map: a new line at the indentation of the existing keys.
+  // YAML block map: a new line at the column of the existing keys.
   if (!last || embedded) return undefined;
-  const indent = lineIndent(text, node.entries[0].keyRange.start);
+  const indent = columnIndent(text, node.entries[0].keyRange.start);
   const unit = detectUnit(text, node, indent);
   const head = `${eol}${indent}${yamlKey(key)}:`;
   const body = typeof value === 'object' ? yamlBlock(value, indent + unit, unit, eol) : ` ${literal(String(value), 'yaml-plain')}`;
@@ -169,7 +183,7 @@ export function appendItem(text: string, node: Node, value: InsertValue): Edit |
   // YAML block sequence: `- item` at the column of the existing dashes.
   let dash = last.range.start - 1;
   while (dash > 0 && text[dash] !== '-') dash--;
-  const indent = lineIndent(text, dash);
+  const indent = columnIndent(text, dash);
   const item = typeof value === 'object' && !Array.isArray(value) ? yamlBlock(value, indent + '  ', '  ', eol).replace(new RegExp(`^${eol}${indent}  `), '') : literal(String(value), 'yaml-plain');
   return { start: last.range.end, end: last.range.end, text: `${eol}${indent}- ${item}` };
 }

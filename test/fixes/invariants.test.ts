@@ -12,7 +12,7 @@ import { applyFixes, fixToFixedPoint } from '../../src/fixes/apply.js';
 import { parseText } from '../../src/engine/parse.js';
 import { extractDocuments } from '../../src/extract/index.js';
 import { SourceFile } from '../../src/parsers/source.js';
-import type { Edit, Fix } from '../../src/engine/diagnostic.js';
+import type { Diagnostic, Edit, Fix } from '../../src/engine/diagnostic.js';
 import type { PolicyDocument } from '../../src/model/types.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -97,4 +97,28 @@ describe('fix invariants over all fixtures', () => {
       });
     });
   }
+});
+
+describe('fix passes never write a key twice', () => {
+  it('fixes that would together repeat a key are applied one at a time, and one that repeats a key alone is dropped', () => {
+    const text = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}\n';
+    const at = text.indexOf('"Allow"') + '"Allow"'.length;
+    // Two findings whose fixes each add a Sid to the same statement: both at once would write it twice.
+    const fake = (title: string): Diagnostic => ({
+      ruleId: 'policy-syntax',
+      severity: 'error',
+      message: title,
+      file: 'p.json',
+      range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } },
+      offsets: { start: 0, end: 1 },
+      path: '',
+      fingerprint: title,
+      docsUrl: '',
+      fix: { title, applicability: 'safe', edits: [{ start: at, end: at, text: `, "Sid": "${title}"` }] },
+    });
+    const lint = (t: string) => [...linter.lintText('p.json', t).diagnostics, ...(t === text ? [fake('A'), fake('B')] : [])];
+    const r = fixToFixedPoint('p.json', text, lint, { unsafe: false });
+    expect(r.output).toBe(text.replace('"Allow"', '"Allow", "Sid": "A"'));
+    expect(r.fixed).toBe(1);
+  });
 });

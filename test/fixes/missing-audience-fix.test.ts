@@ -69,6 +69,54 @@ describe('missing-audience fix (unsafe): adds the expected audience condition', 
     expect(d.message).toMatch(/Add `"StringEquals": \{"token\.actions\.githubusercontent\.com:aud": "<one of a-client, b-client>"\}`\.$/);
   });
 
+  it('writes Condition at the column of the statement keys, whether the sequence is indented or not', () => {
+    for (const dash of ['        ', '          ']) {
+      const keys = `${dash}  `;
+      const before = `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+${dash}- Effect: Allow
+${keys}Action: sts:AssumeRoleWithWebIdentity
+${keys}Principal:
+${keys}  Federated: ${GITHUB_ARN}
+      ManagedPolicyArns:
+      - arn:aws:iam::aws:policy/ReadOnlyAccess
+`;
+      const after = before.replace(
+        `${keys}  Federated: ${GITHUB_ARN}\n`,
+        `${keys}  Federated: ${GITHUB_ARN}\n${keys}Condition:\n${keys}  StringEquals:\n${keys}    token.actions.githubusercontent.com:aud: sts.amazonaws.com\n`,
+      );
+      expect(fix('t.yaml', before)).toBe(after);
+    }
+  });
+
+  it('a misspelt operator over the audience is fixed by its rename alone, never by a second block', () => {
+    const before = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": { "Federated": "${GITHUB_ARN}" },
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {
+        "stringEquals": {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:ref:refs/heads/main"
+        }
+      }
+    }
+  ]
+}
+`;
+    const after = fix('trust.json', before);
+    expect(after).toBe(before.replace('"stringEquals"', '"StringEquals"'));
+    expect(linter.lintText('trust.json', after).diagnostics).toEqual([]);
+  });
+
   it('is not applied without --unsafe-fixes', () => {
     const text = `{"Statement": [{"Effect": "Allow", "Principal": {"Federated": "${GITHUB_ARN}"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}`;
     expect(fix('trust.json', text, false)).toBe(text);
