@@ -57,6 +57,19 @@ export function webIdentityView(statement: Statement, document: PolicyDocument):
   };
 }
 
+/** Is the value's text in the file the value itself (not an expression or template resolved to it)? */
+function writtenAsRead(value: LString): boolean {
+  if (value.unknown || (value.holes && value.holes.length > 0)) return false;
+  const node = value.node;
+  if (node.type === 'object') {
+    const entry = node.entries.find((e) => e.keyRange.start === value.range.start && e.keyRange.end === value.range.end);
+    return !!entry && entry.key === value.value;
+  }
+  if (node.type !== 'scalar') return false;
+  const text = typeof node.value === 'string' ? node.value : String(node.raw ?? node.value);
+  return text === value.value;
+}
+
 function fingerprint(parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 }
@@ -163,7 +176,9 @@ export function runRules(file: SourceFile, documents: PolicyDocument[], rules: E
   };
   const active: Array<{ id: string; listeners: Listeners; crashed: boolean; enabled: EnabledRule }> = [];
   const fixer: RuleContext<string, Record<string, unknown>>['fixer'] = {
-    replaceValue: (value: LString, text: string) => replaceString(value.node, value.range, text),
+    // Only a value written as it is read: one resolved from a template (`${Service}:GetObject` with
+    // the parameter's default, a templatefile() variable) would lose its placeholder.
+    replaceValue: (value: LString, text: string) => (writtenAsRead(value) ? replaceString(value.node, value.range, text) : undefined),
     addCondition: (doc, st, operator, key, value) => addCondition(file.text, doc, st, operator, key, value),
     mergeEntries: (object, dropped, kept) => mergeEntries(file.text, object, dropped, kept),
   };

@@ -81,3 +81,31 @@ Resources:
     expect(fixOnly('string-equals-wildcard', 't.yaml', before)).toBe(after);
   });
 });
+
+describe('fixes never write a value resolved from a template over its placeholder', () => {
+  it('a !Sub JSON policy: the action and Sid built from parameters keep their findings and get no fix; literal ones are fixed', () => {
+    const text = `Parameters:
+  Service: { Type: String, Default: S3 }
+  Env: { Type: String, Default: dev }
+Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: !Sub |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Sid": "read-\${Env}", "Effect": "Allow", "Action": ["\${Service}:GetObject", "s3:getobject"], "Resource": "*"}
+          ]
+        }
+`;
+    const found = linter.lintText('t.yaml', text).diagnostics;
+    expect(found.map((d) => `${d.ruleId} ${d.range.start.column} ${d.fix ? 'fix' : 'no fix'}`)).toEqual([
+      'policy-syntax 21 no fix',
+      'action-case 66 no fix',
+      'action-case 90 fix',
+    ]);
+    const fixed = fixToFixedPoint('t.yaml', text, (t) => linter.lintText('t.yaml', t).diagnostics, { unsafe: true }).output;
+    expect(fixed).toBe(text.replace('"s3:getobject"', '"s3:GetObject"'));
+  });
+});
