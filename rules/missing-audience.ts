@@ -14,6 +14,38 @@ function audienceKey(fp: FederatedPrincipal): string {
   return `${fp.issuerValue!.value}:${fp.provider!.audienceKey}`;
 }
 
+type Conditions = WebIdentityStatement['conditions'];
+type Registration = NonNullable<ReturnType<typeof registrationFor>>;
+
+/** A key as the file writes it (`${ClusterOidcIssuer}:sub` in a `!Sub` JSON policy), or undefined. */
+function writtenKey(key: Conditions[number]['entry']['key']): string | undefined {
+  const node = key.node;
+  if (node.type === 'object') return node.entries.find((e) => e.keyRange.start === key.range.start && e.keyRange.end === key.range.end)?.key;
+  return node.type === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/**
+ * The audience key to write, as the file would write it: with the issuer prefix of another key of
+ * this issuer in the statement (a placeholder such as `${ClusterOidcIssuer}` kept), or with the issuer
+ * when the principal (or the provider's Url) writes it literally. Undefined when the issuer comes
+ * from elsewhere (a parameter's default): writing that default would name another issuer once the
+ * stack is deployed with another value.
+ */
+function keyToWrite(conditions: Conditions, fp: FederatedPrincipal, registered: Registration | undefined): string | undefined {
+  const claim = fp.provider!.audienceKey;
+  for (const { entry } of conditions) {
+    if (entry.key.unknown || !keyMatchesIssuer(entry.key, fp)) continue;
+    const split = splitProviderKey(entry.key);
+    const raw = writtenKey(entry.key);
+    if (!split || raw === undefined || !raw.endsWith(`:${split.claim}`)) continue;
+    return `${raw.slice(0, raw.length - split.claim.length - 1)}:${claim}`;
+  }
+  const issuer = fp.issuerValue!.value;
+  const literal = (node: FederatedPrincipal['source']['node']) => node.type === 'scalar' && typeof node.value === 'string' && node.value.includes(issuer);
+  if (literal(fp.source.node) || registered?.definitions.some((d) => literal(d.issuer.node))) return `${issuer}:${claim}`;
+  return undefined;
+}
+
 export default defineRule({
   meta: {
     id: 'missing-audience',
@@ -56,10 +88,11 @@ export default defineRule({
             expected = literal ? only.value : undefined;
             shown = registered.ids.length === 1 ? only.value : `<one of ${registered.ids.map((id) => id.value).join(', ')}>`;
           }
-          // Only when the audience is one literal text and so is the issuer.
-          const edit = expected && literalIssuer ? ctx.fixer.addCondition(ws.document, ws.statement, 'StringEquals', key, expected) : undefined;
+          // Only when the audience is one literal text and the key can be written as the file would.
+          const written = expected && literalIssuer ? keyToWrite(ws.conditions, fp, registered) : undefined;
+          const edit = expected && written ? ctx.fixer.addCondition(ws.document, ws.statement, 'StringEquals', written, expected) : undefined;
           ctx.report({
-            fix: edit ? { title: `Add "StringEquals": {"${key}": "${expected}"}`, applicability: 'unsafe', edits: [edit] } : undefined,
+            fix: edit ? { title: `Add "StringEquals": {"${written}": "${expected}"}`, applicability: 'unsafe', edits: [edit] } : undefined,
             node: fp.source,
             messageId: 'missing',
             data: {

@@ -117,6 +117,31 @@ ${keys}  Federated: ${GITHUB_ARN}
     expect(linter.lintText('trust.json', after).diagnostics).toEqual([]);
   });
 
+  it('writes the audience key with the issuer placeholder of the statement, never a parameter default', () => {
+    const template = (condition: string) => `Parameters:
+  ClusterOidcIssuer: { Type: String, Default: oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE }
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: !Sub |
+        {
+          "Version": "2012-10-17",
+          "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::\${AWS::AccountId}:oidc-provider/\${ClusterOidcIssuer}"},
+            "Action": "sts:AssumeRoleWithWebIdentity"${condition}
+          }]
+        }
+`;
+    const withSub = template(',\n            "Condition": {"StringEquals": {"${ClusterOidcIssuer}:sub": "system:serviceaccount:default:app"}}');
+    expect(fix('t.yaml', withSub)).toBe(withSub.replace('"system:serviceaccount:default:app"}', '"system:serviceaccount:default:app", "${ClusterOidcIssuer}:aud": "sts.amazonaws.com"}'));
+    // No key of the issuer to follow, and the issuer comes from the default: reported, not fixed.
+    const alone = template('');
+    expect(fix('t.yaml', alone)).toBe(alone);
+    expect(linter.lintText('t.yaml', alone).diagnostics.map((d) => d.ruleId)).toContain('missing-audience');
+  });
+
   it('is not applied without --unsafe-fixes', () => {
     const text = `{"Statement": [{"Effect": "Allow", "Principal": {"Federated": "${GITHUB_ARN}"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}`;
     expect(fix('trust.json', text, false)).toBe(text);
