@@ -289,7 +289,11 @@ export default defineRule({
         const stripped = sid.value.replace(/[^A-Za-z0-9]/g, '');
         // The Sid is the offending value: name the statement by its position.
         const data = { value: sid.value, statement: `statement #${st.index + 1}`, chars: describeChars(sid.value), suggestion: stripped };
-        if (stripped === '' || statements.some((s) => isLiteral(s.sid) && s.sid.value === stripped)) {
+        // No fix that would repeat a Sid: another statement's, or the fix of an earlier one (`read-only`
+        // and `read only` both become `readonly`: only the first is offered).
+        const clash = (s: Statement, j: number) =>
+          isLiteral(s.sid) && s.index !== st.index && (s.sid.value === stripped || (j < k && !ALPHANUMERIC.test(s.sid.value) && s.sid.value.replace(/[^A-Za-z0-9]/g, '') === stripped));
+        if (stripped === '' || statements.some(clash)) {
           ctx.report({ node: sid, messageId: 'invalidSidNoSuggestion', data });
           continue;
         }

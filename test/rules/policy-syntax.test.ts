@@ -518,6 +518,17 @@ describe('policy-syntax: fixes and suggestions', () => {
     expect(diags.every((d) => d.fix === undefined)).toBe(true);
   });
 
+  it('Sid fixes never repeat a Sid: of two Sids that strip to the same text, only the first is fixed', () => {
+    const text = JSON.stringify(
+      policy([
+        { Sid: 'read-only', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+        { Sid: 'read only', Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' },
+      ]),
+    );
+    const found = lint('p.json', text, [RULE]);
+    expect(found.map((d) => !!d.fix)).toEqual([true, false]);
+  });
+
   it('does not suggest a rename that would repeat a key', () => {
     const text = JSON.stringify(policy([statement({ Conditions: {} })]));
     const [d] = lint('p.json', text, [RULE]);
