@@ -2,6 +2,7 @@
  * Writes a value into the file in the syntax of the place it goes: JSON string, YAML plain or quoted
  * scalar, and through every layer of a JSON string embedded in another file. Rules never quote by hand.
  */
+import { isHclPath } from '../parsers/hcl.js';
 import type { Edit } from '../engine/diagnostic.js';
 import type { Node, ScalarStyle } from '../parsers/tree.js';
 import type { PolicyDocument, Statement } from '../model/types.js';
@@ -191,6 +192,14 @@ export function appendItem(text: string, node: Node, value: InsertValue): Edit |
 /** See `Fixer.addCondition` in the rule kit. */
 export function addCondition(text: string, doc: PolicyDocument, st: Statement, operator: string, key: string, value: string): Edit | undefined {
   if (st.unknown || st.condition?.unknown) return undefined;
+  if (doc.origin.resourceType === 'aws_iam_policy_document' && isHclPath(doc.file.path)) {
+    // An HCL `statement` block: one more `condition` block (Terraform gathers them all).
+    return insertHclBlock(text, st.node, 'condition', [
+      ['test', operator],
+      ['variable', key],
+      ['values', [value]],
+    ]);
+  }
   if (doc.origin.resourceType === 'aws_iam_policy_document') {
     const block = { test: operator, variable: key, values: [value] };
     if (!st.condition) return insertProperty(text, st.node, 'condition', [block]);
@@ -202,6 +211,31 @@ export function addCondition(text: string, doc: PolicyDocument, st: Statement, o
   const existing = [...cond.entries].reverse().find((e) => e.key === operator);
   if (existing) return existing.value.type === 'object' ? insertProperty(text, existing.value, key, value) : undefined;
   return insertProperty(text, cond, operator, { [key]: value });
+}
+
+/** A string as an HCL quoted string: `${...}` written by the file (a key built from a reference) is kept. */
+function hclString(s: string): string {
+  return JSON.stringify(s).replace(/%\{/g, '%%{');
+}
+
+/**
+ * An edit that adds a nested block (`condition { test = ... }`) at the end of an HCL block's body, at
+ * the column of the body's other arguments and blocks.
+ */
+function insertHclBlock(text: string, node: Node, type: string, args: Array<[string, string | string[]]>): Edit | undefined {
+  if (node.type !== 'object' || node.entries.length === 0 || text[node.range.end - 1] !== '}') return undefined;
+  const eol = lineEnding(text);
+  const first = node.entries[0];
+  const indent = columnIndent(text, first.keyRange.start);
+  const unit = indent.includes('\t') ? '\t' : '  ';
+  const width = Math.max(...args.map(([k]) => k.length));
+  const lines = args.map(([k, v]) => `${indent}${unit}${k.padEnd(width)} = ${Array.isArray(v) ? `[${v.map(hclString).join(', ')}]` : hclString(v)}`);
+  const block = `${eol}${indent}${type} {${eol}${lines.join(eol)}${eol}${indent}}`;
+  // After the body's last argument or block.
+  let end = first.value.range.end;
+  for (const e of node.entries) end = Math.max(end, e.value.range.end);
+  if (end >= node.range.end) return undefined;
+  return { start: end, end, text: block };
 }
 
 /** The plain data of a node (strings, numbers, booleans, lists and maps of them), or undefined for tags. */

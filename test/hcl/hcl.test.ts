@@ -718,6 +718,39 @@ describe('fixes in HCL', () => {
     expect(diags.map((d) => [d.ruleId, d.fix])).toEqual([['action-case', undefined]]);
   });
 
+  it('the missing-audience fix adds a condition block to an aws_iam_policy_document statement, with or without one there', () => {
+    const doc = (conditions: string) => `data "aws_iam_policy_document" "trust" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["${GITHUB_ARN}"]
+    }${conditions}
+  }
+}
+`;
+    const sub = `
+    condition {
+      test     = "StringLike"
+      variable = "${GH_SUB}"
+      values   = ["repo:octo-org/octo-repo:*"]
+    }`;
+    const aud = `
+    condition {
+      test     = "StringEquals"
+      variable = "${GH_AUD}"
+      values   = ["sts.amazonaws.com"]
+    }`;
+    const withSub = fix(doc(sub));
+    expect(withSub.output).toBe(doc(sub + aud));
+    expect(withSub.diagnostics).toEqual([]);
+    // Without any condition block: the audience is added; the missing subject stays to be written by hand.
+    const alone = fix(doc(''));
+    expect(alone.output).toBe(doc(aud));
+    expect(alone.diagnostics.map((d) => d.ruleId)).toEqual(['missing-subject']);
+  });
+
   it('the missing-audience fix writes valid HCL into a jsonencode object and a heredoc', () => {
     const jsonencode = githubRole('"repo:octo-org/octo-repo:*"').replace(`StringEquals = { "${GH_AUD}" = "sts.amazonaws.com" }\n`, '');
     const out = fix(jsonencode);
@@ -730,10 +763,11 @@ describe('fixes in HCL', () => {
     expect(fixed.diagnostics).toEqual([]);
   });
 
-  it('offers no fix that would write JSON into policy-document blocks', () => {
+  it('writes HCL, never JSON, into policy-document blocks', () => {
     const text = `data "aws_iam_policy_document" "t" {\n  statement {\n    actions = ["sts:AssumeRoleWithWebIdentity"]\n    principals {\n      type        = "Federated"\n      identifiers = ["${GITHUB_ARN}"]\n    }\n    condition {\n      test     = "StringLike"\n      variable = "${GH_SUB}"\n      values   = ["repo:octo-org/octo-repo:*"]\n    }\n  }\n}\n`;
     const diags = linter.lintText('main.tf', text).diagnostics;
-    expect(diags.map((d) => [d.ruleId, d.fix])).toEqual([['missing-audience', undefined]]);
+    expect(diags.map((d) => d.ruleId)).toEqual(['missing-audience']);
+    expect(diags[0].fix?.edits.map((e) => e.text)).toEqual([`\n    condition {\n      test     = "StringEquals"\n      variable = "${GH_AUD}"\n      values   = ["sts.amazonaws.com"]\n    }`]);
   });
 });
 
