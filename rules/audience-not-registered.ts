@@ -29,7 +29,8 @@ function listName(def: OidcProviderDefinition): string {
 }
 
 function kindName(def: OidcProviderDefinition): string {
-  return listName(def) === 'ClientIdList' ? 'OIDCProvider' : 'OIDC provider';
+  const list = listName(def);
+  return list === 'ClientIdList' || list === 'ClientIDList' ? 'OIDCProvider' : 'OIDC provider';
 }
 
 export default defineRule<MessageIds>({

@@ -189,3 +189,41 @@ Resources:
     ]);
   });
 });
+
+describe('OIDC providers CDK writes', () => {
+  it('a Custom::AWSCDKOpenIdConnectProvider is an OIDC provider: its Ref is the ARN, ClientIDList its client ids', () => {
+    const template = (aud: string) =>
+      JSON.stringify(
+        {
+          Resources: {
+            GitHubOIDCProvider4F328116: {
+              Type: 'Custom::AWSCDKOpenIdConnectProvider',
+              Properties: { ServiceToken: { 'Fn::GetAtt': ['Handler', 'Arn'] }, ClientIDList: ['sts.amazonaws.com'], Url: 'https://token.actions.githubusercontent.com' },
+            },
+            DeployRole: {
+              Type: 'AWS::IAM::Role',
+              Properties: {
+                AssumeRolePolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Action: 'sts:AssumeRoleWithWebIdentity',
+                      Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': aud }, StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:octo-org/octo-repo:*' } },
+                      Effect: 'Allow',
+                      Principal: { Federated: { Ref: 'GitHubOIDCProvider4F328116' } },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
+        null,
+        2,
+      );
+    expect(lint('cdk.out/Stack.template.json', template('sts.amazonaws.com'))).toEqual([]);
+    const found = lint('cdk.out/Stack.template.json', template('https://github.com/octo-org'));
+    expect(found.map((d) => d.ruleId)).toEqual(['audience-not-registered']);
+    expect(found[0].message).toMatch(/is not in the ClientIDList of the OIDCProvider `GitHubOIDCProvider4F328116`/);
+  });
+});

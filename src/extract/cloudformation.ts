@@ -74,6 +74,14 @@ export const CFN_POLICY_PROPERTIES: Record<string, PolicyProperty[]> = {
   'AWS::Serverless::StateMachine': [{ property: 'Policies', kind: 'identity', shape: 'sam-policies' }],
 };
 
+/**
+ * An IAM OIDC provider: CloudFormation's own, and the custom resource CDK's `OpenIdConnectProvider`
+ * construct writes (its `Ref` is the provider's ARN too).
+ */
+function isOidcProviderType(type: string | undefined): boolean {
+  return type === 'AWS::IAM::OIDCProvider' || type === 'Custom::AWSCDKOpenIdConnectProvider';
+}
+
 /** `!Ref AWS::NoValue`: the property (or list item) is left out. */
 function isNoValue(node: Node): boolean {
   return node.type === 'object' && node.entries.length === 1 && node.entries[0].key === 'Ref' && stringValue(node.entries[0].value) === 'AWS::NoValue';
@@ -312,7 +320,7 @@ export class CfnResolver implements Resolver {
         const { entries } = this.resources;
         for (let i = 0; i < entries.length; i++) {
           // The last of repeated keys wins, as `get` reads them.
-          if (this.resourceTypes[i] === 'AWS::IAM::OIDCProvider') index.set(entries[i].key, entries[i].value);
+          if (isOidcProviderType(this.resourceTypes[i])) index.set(entries[i].key, entries[i].value);
           else if (index.size > 0) index.delete(entries[i].key);
         }
       }
@@ -440,7 +448,7 @@ export function extractCloudFormation(root: ObjectNode, file: SourceFile, ctx: E
     const type = types[r];
     if (!type) continue;
     const props = get(res.value, 'Properties');
-    if (type === 'AWS::IAM::OIDCProvider') {
+    if (isOidcProviderType(type)) {
       const basePath: Path = ['Resources', res.key, 'Properties'];
       const issuer = resolver.oidcIssuer(res.value);
       const url = get(props, 'Url');
@@ -449,8 +457,10 @@ export function extractCloudFormation(root: ObjectNode, file: SourceFile, ctx: E
           issuer: { value: issuer.value, holes: issuer.holes, range: url.range, path: [...basePath, 'Url'], node: url },
           resource: res.key,
         };
-        const ids = get(props, 'ClientIdList');
-        if (ids) def.clientIds = toValueList(ids, [...basePath, 'ClientIdList'], resolver);
+        // CDK's custom provider spells it `ClientIDList`.
+        const listName = get(props, 'ClientIdList') ? 'ClientIdList' : 'ClientIDList';
+        const ids = get(props, listName);
+        if (ids) def.clientIds = toValueList(ids, [...basePath, listName], resolver);
         ctx.oidcProviders.push(def);
       }
       continue;
