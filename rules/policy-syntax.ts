@@ -178,6 +178,8 @@ export default defineRule({
         '`{{key}}` in the {{statement}}: a role trust policy governs who can assume the role itself and cannot name resources, so IAM rejects it ("Has prohibited field Resource"). Remove `{{key}}`.',
       unknownPrincipalType:
         '`{{key}}` in the {{element}} of the {{statement}} is not a principal type: IAM accepts only `AWS`, `Service`, `Federated` and `CanonicalUser`, spelt exactly so, and rejects the whole policy (MalformedPolicyDocument: "Invalid principal in policy").{{didYouMean}}',
+      principalWildcard:
+        '`{{value}}` in the `{{type}}` principal of the {{statement}} has a wildcard in it: a principal is `"*"` or one exact name or ARN, and IAM rejects a partial wildcard (MalformedPolicyDocument: "Invalid principal in policy"). Name the principals, or use `"*"` with a condition such as `aws:PrincipalArn` (`ArnLike` takes wildcards) or `aws:PrincipalOrgID`.',
       principalSpace:
         '`{{value}}` in the `{{type}}` principal of the {{statement}} has {{where}}: IAM does not trim principals and rejects the policy (MalformedPolicyDocument: "Invalid principal in policy"). Write `{{trimmed}}`.',
       principalNotMap:
@@ -326,6 +328,11 @@ export default defineRule({
         const t = e.type;
         if (isLiteral(t) && PRINCIPAL_TYPES.includes(t.value)) {
           for (const v of e.values.items) {
+            // `*` alone is every principal; a wildcard in part of a name or ARN is refused.
+            if (isLiteral(v) && v.value !== '*' && /[*?]/.test(v.value)) {
+              ctx.report({ node: v, messageId: 'principalWildcard', data: { value: v.value, type: t.value, statement: statementName(st) } });
+              continue;
+            }
             if (!isLiteral(v) || !/\s/.test(v.value)) continue;
             const trimmed = v.value.trim();
             const edges = trimmed !== v.value;

@@ -106,6 +106,19 @@ ruleCases({ describe, it, expect }, RULE, {
       ],
     },
     {
+      name: 'a wildcard in part of a principal ARN',
+      policy: policy([{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::*:root', `arn:aws:iam::${ACCOUNT}:role/ci-*`] }, Action: 'sts:AssumeRole' }]),
+      errors: [
+        {
+          ruleId: RULE,
+          on: 'arn:aws:iam::*:root',
+          message:
+            '`arn:aws:iam::*:root` in the `AWS` principal of the statement #1 has a wildcard in it: a principal is `"*"` or one exact name or ARN, and IAM rejects a partial wildcard (MalformedPolicyDocument: "Invalid principal in policy"). Name the principals, or use `"*"` with a condition such as `aws:PrincipalArn` (`ArnLike` takes wildcards) or `aws:PrincipalOrgID`.',
+        },
+        { ruleId: RULE, on: `arn:aws:iam::${ACCOUNT}:role/ci-*`, message: /has a wildcard in it/ },
+      ],
+    },
+    {
       name: 'a space at the start of a principal ARN',
       policy: policy([{ Effect: 'Allow', Principal: { AWS: ` arn:aws:iam::${ACCOUNT}:user/AdminUser` }, Action: 'sts:AssumeRole' }]),
       formats: NOT_DATA,
