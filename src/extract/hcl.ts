@@ -131,6 +131,22 @@ export function documentReference(e: HclExpr): string | undefined {
   return undefined;
 }
 
+/**
+ * `jsonencode()` of what is JSON text already — a policy document's `.json`, a local holding a heredoc
+ * or a quoted string — as the text to show (`data.aws_iam_policy_document.trust.json`); else undefined.
+ */
+function encodedTwice(e: HclExpr, facts: ModuleFacts): string | undefined {
+  if (e.kind !== 'call' || e.name !== 'jsonencode' || e.args.length !== 1) return undefined;
+  const arg = e.args[0];
+  const doc = documentReference(arg);
+  if (doc) return `\`data.aws_iam_policy_document.${doc}.json\``;
+  if (arg.kind === 'ref' && arg.parts.length === 2 && arg.parts[0] === 'local') {
+    const value = facts.locals.get(arg.parts[1]);
+    if (value?.kind === 'string' && /^\s*\{/.test(value.template.text)) return `\`local.${arg.parts[1]}\``;
+  }
+  return undefined;
+}
+
 /** `local.x`, or `jsonencode(local.x)`: x. */
 function localReference(e: HclExpr): string | undefined {
   const inner = e.kind === 'call' && e.name === 'jsonencode' && e.args.length === 1 ? e.args[0] : e;
@@ -515,6 +531,15 @@ export function extractHcl(body: HclBody, file: SourceFile, ctx: ExtractContext,
 
   // Policy arguments of resources.
   for (const arg of policyArguments(body)) {
+    const twice = encodedTwice(arg.expr, facts);
+    if (twice) {
+      ctx.errors.push({
+        message: `The policy in ${arg.origin.property ?? 'this argument'} is encoded twice: ${twice} is already JSON text, and jsonencode() of it makes a JSON string holding the policy, which IAM rejects (MalformedPolicyDocument). Write ${twice} without jsonencode().`,
+        range: arg.expr.range,
+        path: arg.path,
+      });
+      continue;
+    }
     policyValue(arg.expr, arg, file, resolver, ctx);
   }
 

@@ -319,6 +319,32 @@ resource "aws_iam_policy" "p" {
     expect(lint(policy('"AllowAll"'), 'main.tf', ['policy-syntax'])).toEqual(['policy-syntax 5:17-5:27 error "AllowAll"']);
   });
 
+  it('jsonencode() of JSON text (a heredoc local, a document .json) is reported as encoded twice', () => {
+    const text = `locals {
+  trust = <<EOF
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+EOF
+  object = { Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }] }
+}
+data "aws_iam_policy_document" "doc" {
+  statement {
+    actions = ["s3:GetObject"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_role" "a" {
+  assume_role_policy = jsonencode(local.trust)
+}
+resource "aws_iam_role" "b" {
+  assume_role_policy = jsonencode(local.object)
+}
+resource "aws_iam_policy" "c" {
+  policy = jsonencode(data.aws_iam_policy_document.doc.json)
+}
+`;
+    expect(lint(text, 'main.tf', ['parse-error'])).toEqual(['parse-error 14:24-14:47 error jsonencode(local.trust)', 'parse-error 20:12-20:61 error jsonencode(data.aws_iam_policy_document.doc.json)']);
+  });
+
   it('a principal from a variable whose default is "" is a placeholder, not an empty ARN', () => {
     const text = `variable "irsa_oidc_provider_arn" {
   type    = string
