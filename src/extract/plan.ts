@@ -7,7 +7,7 @@ import type { SourceFile } from '../parsers/source.js';
 import { plainResolver } from '../model/build.js';
 import type { Path } from '../model/types.js';
 import { embeddedPolicy, type ExtractContext } from './common.js';
-import { TF_POLICY_ATTRIBUTES } from './terraform.js';
+import { policyDocumentData, TF_POLICY_ATTRIBUTES } from './terraform.js';
 import { stripScheme } from './cloudformation.js';
 
 export function isTerraformPlan(root: Node | undefined): root is ObjectNode {
@@ -117,12 +117,36 @@ export function extractPlan(root: ObjectNode, file: SourceFile, ctx: ExtractCont
     if (r.mode !== 'data' || r.type !== 'aws_iam_policy_document') continue;
     const json = get(r.values, 'json');
     const text = stringValue(json);
-    if (!json || !text) continue;
+    if (!json || !text) {
+      // The JSON is known after apply only (a value it depends on is), its statements are known
+      // now: they are read as Terraform gave them.
+      const statements = get(r.values, 'statement');
+      if (r.values && statements?.type === 'array' && statements.items.length > 0) {
+        const doc = policyDocumentData(withoutUnset(r.values), pathOf(r), file, plainResolver, r.address, undefined);
+        doc.origin = { ...doc.origin, resource: r.address };
+        ctx.documents.push(doc);
+      }
+      continue;
+    }
     rendered ??= new Set(used.map(normalize));
     if (rendered.has(normalize(text))) continue;
     const path: Path = [...pathOf(r), 'json'];
     embeddedPolicy(json as ScalarNode, path, { file, resolver: plainResolver, origin: { format: 'terraform-plan', resource: r.address, resourceType: r.type, property: 'json' }, path }, ctx, false);
   }
+}
+
+/**
+ * A plan lists every argument of a block, the ones not set as `null`, `[]` or `""`: without them,
+ * as the configuration wrote the block (a copy; the ranges are the plan's).
+ */
+function withoutUnset(node: Node, depth = 0): Node {
+  if (depth > 64) return node;
+  if (node.type === 'array') return { ...node, items: node.items.map((i) => withoutUnset(i, depth + 1)) };
+  if (node.type !== 'object') return node;
+  const entries = node.entries
+    .filter((e) => !(e.value.type === 'scalar' && (e.value.value === null || e.value.value === '')) && !(e.value.type === 'array' && e.value.items.length === 0))
+    .map((e) => ({ ...e, value: withoutUnset(e.value, depth + 1) }));
+  return { ...node, entries };
 }
 
 function normalize(json: string): string {
