@@ -48,6 +48,13 @@ describe('unknown-action: fixes', () => {
     expect(d.suggestions).toBeUndefined();
   });
 
+  it('an action name cut short is completed (UpdateFunctionConfig → UpdateFunctionConfiguration), not edited into another', () => {
+    const message = (action: string) => lint('p.json', `{"Statement":[{"Effect":"Allow","Action":"${action}","Resource":"*"}]}`, [RULE])[0]?.message;
+    expect(message('lambda:UpdateFunctionConfig')).toMatch(/Did you mean `lambda:UpdateFunctionConfiguration`\?$/);
+    // Several actions begin with it (UpdateFunctionCode, UpdateFunctionConfiguration, ...): the nearest by edits.
+    expect(message('lambda:UpdateFunction')).toMatch(/Did you mean `lambda:CreateFunction`\?$/);
+  });
+
   it('escapes the suggestion for a policy inside a Terraform JSON string', () => {
     const tf = { resource: { aws_iam_policy: { p: { policy: JSON.stringify(identity('s3:GetObjet')) } } } };
     const text = JSON.stringify(tf);
