@@ -5,12 +5,14 @@
  */
 import { asList, get, getEntry, stringValue, type Node, type ObjectNode, type ScalarNode } from '../parsers/tree.js';
 import type { SourceFile } from '../parsers/source.js';
-import { childPath, inferKind, toLString, toValueList, type Resolution, type Resolver } from '../model/build.js';
+import { buildPolicy, childPath, inferKind, toLString, toValueList, type BuildOptions, type Resolution, type Resolver } from '../model/build.js';
 import { TemplateBuilder } from '../model/template.js';
 import type { ConditionBlock, LString, Path, PolicyDocument, PolicyKind, PrincipalBlock, Statement } from '../model/types.js';
 import { embeddedPolicy, type ExtractContext } from './common.js';
 import { stripScheme } from './cloudformation.js';
 import { closingBrace } from '../parsers/template.js';
+import { parseEmbeddedTemplate } from '../parsers/embedded.js';
+import { documentNode, TemplateJsonResolver } from './template.js';
 
 export interface TfPolicyAttribute {
   attribute: string;
@@ -57,6 +59,17 @@ export const TF_POLICY_ATTRIBUTES: Record<string, TfPolicyAttribute[]> = {
 };
 
 const DOC_REF = /^\$\{\s*data\.aws_iam_policy_document\.([\w-]+)(?:\[[^\]]*\])?\.(?:json|minified_json)\s*\}$/;
+
+/** A policy string read as a template: its `${...}` are placeholders, resolved where the module allows. */
+function templatedPolicy(node: ScalarNode, opts: BuildOptions, resolver: TerraformResolver, ctx: ExtractContext): void {
+  const t = parseEmbeddedTemplate(opts.file, node);
+  if (!t || t.error || !t.root || t.root.type !== 'object') return;
+  const r = new TemplateJsonResolver(t, (reg) => {
+    const v = resolver.template(reg.source);
+    return v.unknown ? undefined : v;
+  });
+  ctx.documents.push(buildPolicy(documentNode(t), { ...opts, resolver: r }));
+}
 
 /** Blocks in Terraform JSON may be an object or a list of objects; yields name → body pairs. */
 function* labelled(node: Node | undefined): Generator<[string, Node, Path]> {
@@ -219,7 +232,11 @@ export function extractTerraform(root: ObjectNode, file: SourceFile, ctx: Extrac
               if (!docKinds.has(ref[1]) || attr.kind === 'trust') docKinds.set(ref[1], attr.kind);
               continue;
             }
-            embeddedPolicy(node as ScalarNode, path, { file, resolver, kind: attr.kind, origin, path }, ctx);
+            const opts = { file, resolver, kind: attr.kind, origin, path };
+            const doc = embeddedPolicy(node as ScalarNode, path, opts, ctx);
+            // Not JSON as it stands, but maybe once its interpolations are rendered (one holding
+            // quotes: `"${format(\"arn:%s\", var.b)}"`): read with them as placeholders.
+            if (!doc && text.includes('${')) templatedPolicy(node as ScalarNode, opts, resolver, ctx);
           }
         }
       }

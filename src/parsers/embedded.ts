@@ -8,6 +8,7 @@ import { yamlScalarOffsets } from './yaml.js';
 import { parseJsonFast } from './json-fast.js';
 import type { Encoder, ScalarNode } from './tree.js';
 import type { SourceFile } from './source.js';
+import { parseTemplatedJson, scanTemplateUnits, type TemplatedJson } from './template.js';
 
 const yamlSingle: Encoder = (s) => s.replace(/'/g, "''");
 const identity: Encoder = (s) => s;
@@ -140,6 +141,18 @@ export function scalarOffsetMap(file: SourceFile, node: ScalarNode): OffsetMap |
 export function scalarOffsets(file: SourceFile, node: ScalarNode): { value: string; map: number[] } | undefined {
   const m = scalarOffsetMap(file, node);
   return m && { value: m.value, map: m.toArray() };
+}
+
+/**
+ * JSON written as a Terraform template inside a string (`.tf.json`): parsed with its `${...}` regions
+ * as placeholders, so that an interpolation holding quotes (`"${format(\"%s\", var.x)}"`) does not
+ * break the JSON around it. Undefined when the string has no offsets to map.
+ */
+export function parseEmbeddedTemplate(file: SourceFile, node: ScalarNode): TemplatedJson | undefined {
+  const offsets = scalarOffsetMap(file, node);
+  if (!offsets) return undefined;
+  const tpl = scanTemplateUnits(offsets.value, offsets.toArray());
+  return parseTemplatedJson(tpl, [layerEncoder(node), ...(node.encoders ?? [])], false);
 }
 
 export function parseEmbeddedJson(file: SourceFile, node: ScalarNode, text?: string): JsonParseResult {

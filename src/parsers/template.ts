@@ -76,6 +76,17 @@ export class TemplateTextBuilder {
     this.stripNext = /~\s*$/.test(inner);
   }
 
+  /** A region whose units sit at the given outer offsets (through the escapes of a string). */
+  regionAt(kind: TemplateRegion['kind'], source: string, offsets: readonly number[], end: number): void {
+    const start = this.text.length;
+    for (let k = 0; k < source.length; k++) {
+      this.text += source[k];
+      this.map.push(offsets[k]);
+    }
+    this.regions.push({ kind, start, end: this.text.length, range: { start: offsets[0], end }, source });
+    this.floor = this.text.length;
+  }
+
   build(endOffset: number): TemplateText {
     return { text: this.text, map: [...this.map, endOffset], regions: this.regions };
   }
@@ -139,6 +150,35 @@ export function scanTemplateFile(text: string): TemplateText {
     i++;
   }
   return b.build(text.length);
+}
+
+/**
+ * A Terraform template held in a JSON string (`.tf.json`): `text` decoded, `map` the outer offset of
+ * each unit (and one past the end). `${...}` and `%{...}` are regions, `$${` and `%%{` literal.
+ */
+export function scanTemplateUnits(text: string, map: readonly number[]): TemplateText {
+  const b = new TemplateTextBuilder();
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('$${', i) || text.startsWith('%%{', i)) {
+      b.literal(text[i], map[i]);
+      b.literal('{', map[i + 2]);
+      i += 3;
+      continue;
+    }
+    if (text.startsWith('${', i) || text.startsWith('%{', i)) {
+      const end = closingBrace(text, i + 2);
+      if (end >= 0) {
+        const source = text.slice(i, end + 1);
+        b.regionAt(text[i] === '$' ? 'interpolation' : 'directive', source, map.slice(i, end + 1), map[end] + 1);
+        i = end + 1;
+        continue;
+      }
+    }
+    b.literal(text[i], map[i]);
+    i++;
+  }
+  return b.build(map[text.length] ?? (map.length > 0 ? map[map.length - 1] : 0));
 }
 
 /** What a region of a parsed template became in the JSON tree. */

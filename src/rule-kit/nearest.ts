@@ -26,7 +26,8 @@ export function nearest(word: string, candidates: Iterable<string>, maxRatio = 0
       tie = false;
     } else if (d === bestD && c.toLowerCase() !== best?.toLowerCase()) tie = true;
   }
-  if (extends_ !== undefined && !extendsMany && bestD > 0) return extends_;
+  // Unless a one-edit slip explains the word better (`PutImages` is `PutImage`, not `PutImageScanning...`).
+  if (extends_ !== undefined && !extendsMany && bestD > 1) return extends_;
   if (best === undefined || tie) return undefined;
   return bestD <= Math.max(2, Math.ceil(w.length * maxRatio)) ? best : undefined;
 }

@@ -53,6 +53,8 @@ describe('unknown-action: fixes', () => {
     expect(message('lambda:UpdateFunctionConfig')).toMatch(/Did you mean `lambda:UpdateFunctionConfiguration`\?$/);
     // Several actions begin with it (UpdateFunctionCode, UpdateFunctionConfiguration, ...): the nearest by edits.
     expect(message('lambda:UpdateFunction')).toMatch(/Did you mean `lambda:CreateFunction`\?$/);
+    // A one-edit slip explains a word better than a longer name it begins.
+    expect(message('ecr:PutImages')).toMatch(/Did you mean `ecr:PutImage`\?$/);
   });
 
   it('escapes the suggestion for a policy inside a Terraform JSON string', () => {
