@@ -292,18 +292,14 @@ export interface BuildOptions {
   path: Path;
 }
 
+/** A document with no statements yet, its properties always in this order (one object shape). */
+function emptyDocument(node: Node, opts: BuildOptions): PolicyDocument {
+  return { kind: opts.kind ?? 'identity', file: opts.file, statements: [], unknown: false, origin: opts.origin, range: node.range, path: opts.path, node };
+}
+
 export function buildPolicy(node: Node, opts: BuildOptions): PolicyDocument {
   const { resolver, path } = opts;
-  const doc: PolicyDocument = {
-    kind: opts.kind ?? 'identity',
-    file: opts.file,
-    statements: [],
-    unknown: false,
-    origin: opts.origin,
-    range: node.range,
-    path,
-    node,
-  };
+  const doc = emptyDocument(node, opts);
   if (node.type !== 'object' || isOpaque(node, path, resolver)) {
     doc.unknown = true;
     return doc;
@@ -375,21 +371,11 @@ function addStatements(items: Node[], path: Path, resolver: Resolver, out: State
  */
 export function buildStatements(node: Node, opts: BuildOptions): PolicyDocument {
   const { resolver, path } = opts;
-  const doc: PolicyDocument = {
-    kind: opts.kind ?? 'identity',
-    file: opts.file,
-    statements: [],
-    unknown: false,
-    bareStatements: true,
-    origin: opts.origin,
-    range: node.range,
-    path,
-    node,
-  };
+  const doc = emptyDocument(node, opts);
+  doc.bareStatements = true;
   if (node.type === 'array') {
-    const { items } = node;
-    const statements = new Array<Statement>(items.length);
-    for (let i = 0; i < items.length; i++) statements[i] = buildStatement(items[i], i, childPath(path, i), resolver);
+    const statements: Statement[] = [];
+    addStatements(node.items, path, resolver, statements);
     doc.statements = statements;
   } else if (node.type === 'object' && !isOpaque(node, path, resolver)) {
     doc.statements = [buildStatement(node, 0, path, resolver)];

@@ -57,6 +57,11 @@ export class TemplateTextBuilder {
   }
 
   region(kind: TemplateRegion['kind'], source: string, offset: number, expr?: HclExpr): void {
+    this.regionAt(kind, source, Array.from(source, (_, k) => offset + k), offset + source.length, expr);
+  }
+
+  /** A region whose units sit at the given outer offsets (through the escapes of a string). */
+  regionAt(kind: TemplateRegion['kind'], source: string, offsets: readonly number[], end: number, expr?: HclExpr): void {
     const inner = source.slice(2, -1);
     if (inner.startsWith('~')) {
       while (this.text.length > this.floor && WS.test(this.text[this.text.length - 1])) {
@@ -67,24 +72,13 @@ export class TemplateTextBuilder {
     const start = this.text.length;
     for (let k = 0; k < source.length; k++) {
       this.text += source[k];
-      this.map.push(offset + k);
+      this.map.push(offsets[k]);
     }
-    const region: TemplateRegion = { kind, start, end: this.text.length, range: { start: offset, end: offset + source.length }, source };
+    const region: TemplateRegion = { kind, start, end: this.text.length, range: { start: offsets[0], end }, source };
     if (expr) region.expr = expr;
     this.regions.push(region);
     this.floor = this.text.length;
     this.stripNext = /~\s*$/.test(inner);
-  }
-
-  /** A region whose units sit at the given outer offsets (through the escapes of a string). */
-  regionAt(kind: TemplateRegion['kind'], source: string, offsets: readonly number[], end: number): void {
-    const start = this.text.length;
-    for (let k = 0; k < source.length; k++) {
-      this.text += source[k];
-      this.map.push(offsets[k]);
-    }
-    this.regions.push({ kind, start, end: this.text.length, range: { start: offsets[0], end }, source });
-    this.floor = this.text.length;
   }
 
   build(endOffset: number): TemplateText {
@@ -127,42 +121,22 @@ function templateExpr(source: string, offset: number): HclExpr {
  * `%{...}` are regions, `$${` and `%%{` stand for `${` and `%{`. Offsets are the file's own.
  */
 export function scanTemplateFile(text: string): TemplateText {
-  const b = new TemplateTextBuilder();
-  let i = 0;
-  while (i < text.length) {
-    if (text.startsWith('$${', i) || text.startsWith('%%{', i)) {
-      b.literal(text[i], i);
-      b.literal('{', i + 2);
-      i += 3;
-      continue;
-    }
-    if (text.startsWith('${', i) || text.startsWith('%{', i)) {
-      const end = closingBrace(text, i + 2);
-      if (end >= 0) {
-        const source = text.slice(i, end + 1);
-        if (text[i] === '$') b.region('interpolation', source, i, templateExpr(source, i));
-        else b.region('directive', source, i);
-        i = end + 1;
-        continue;
-      }
-    }
-    b.literal(text[i], i);
-    i++;
-  }
-  return b.build(text.length);
+  return scanTemplateUnits(text);
 }
 
 /**
- * A Terraform template held in a JSON string (`.tf.json`): `text` decoded, `map` the outer offset of
- * each unit (and one past the end). `${...}` and `%{...}` are regions, `$${` and `%%{` literal.
+ * A Terraform template: `${...}` and `%{...}` are regions, `$${` and `%%{` literal. `map`: the outer
+ * offset of each unit of `text` and one past its end, when the text was decoded from a string (a
+ * `.tf.json` policy); without it, offsets are the text's own.
  */
-export function scanTemplateUnits(text: string, map: readonly number[]): TemplateText {
+export function scanTemplateUnits(text: string, map?: readonly number[]): TemplateText {
+  const at = (k: number) => (map ? map[k] : k);
   const b = new TemplateTextBuilder();
   let i = 0;
   while (i < text.length) {
     if (text.startsWith('$${', i) || text.startsWith('%%{', i)) {
-      b.literal(text[i], map[i]);
-      b.literal('{', map[i + 2]);
+      b.literal(text[i], at(i));
+      b.literal('{', at(i + 2));
       i += 3;
       continue;
     }
@@ -170,15 +144,17 @@ export function scanTemplateUnits(text: string, map: readonly number[]): Templat
       const end = closingBrace(text, i + 2);
       if (end >= 0) {
         const source = text.slice(i, end + 1);
-        b.regionAt(text[i] === '$' ? 'interpolation' : 'directive', source, map.slice(i, end + 1), map[end] + 1);
+        const offsets = map ? map.slice(i, end + 1) : Array.from(source, (_, k) => i + k);
+        const expr = text[i] === '$' ? templateExpr(source, at(i)) : undefined;
+        b.regionAt(text[i] === '$' ? 'interpolation' : 'directive', source, offsets, at(end) + 1, expr);
         i = end + 1;
         continue;
       }
     }
-    b.literal(text[i], map[i]);
+    b.literal(text[i], at(i));
     i++;
   }
-  return b.build(map[text.length] ?? (map.length > 0 ? map[map.length - 1] : 0));
+  return b.build(map ? (map[text.length] ?? at(text.length - 1) + 1) : text.length);
 }
 
 /** What a region of a parsed template became in the JSON tree. */
