@@ -181,7 +181,7 @@ export default defineRule({
       principalWildcard:
         '`{{value}}` in the `{{type}}` principal of the {{statement}} has a wildcard in it: a principal is `"*"` or one exact name or ARN, and IAM rejects a partial wildcard (MalformedPolicyDocument: "Invalid principal in policy"). Name the principals, or use `"*"` with a condition such as `aws:PrincipalArn` (`ArnLike` takes wildcards) or `aws:PrincipalOrgID`.',
       principalSpace:
-        '`{{value}}` in the `{{type}}` principal of the {{statement}} has {{where}}: IAM does not trim principals and rejects the policy (MalformedPolicyDocument: "Invalid principal in policy"). Write `{{trimmed}}`.',
+        '`{{value}}` in the `{{type}}` principal of the {{statement}} has a space at its start or end: IAM does not trim principals and rejects the policy (MalformedPolicyDocument: "Invalid principal in policy"). Write `{{trimmed}}`.',
       principalNotMap:
         '`{{element}}` `{{value}}` in the {{statement}} is neither `"*"` nor a map of principal types: IAM rejects the policy (MalformedPolicyDocument). Write {{instead}}.',
       notPrincipalAllow:
@@ -333,22 +333,17 @@ export default defineRule({
               ctx.report({ node: v, messageId: 'principalWildcard', data: { value: v.value, type: t.value, statement: statementName(st) } });
               continue;
             }
-            if (!isLiteral(v) || !/\s/.test(v.value)) continue;
+            // Spaces inside are legitimate (`...:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL`);
+            // around the value they are a copy-and-paste slip.
+            if (!isLiteral(v)) continue;
             const trimmed = v.value.trim();
-            const edges = trimmed !== v.value;
-            const inner = /\s/.test(trimmed);
-            const edit = !inner && trimmed !== '' ? ctx.fixer.replaceValue(v, trimmed) : undefined;
+            if (trimmed === v.value || trimmed === '') continue;
+            const edit = ctx.fixer.replaceValue(v, trimmed);
             ctx.report({
               node: v,
               messageId: 'principalSpace',
-              data: {
-                value: v.value,
-                type: t.value,
-                statement: statementName(st),
-                where: inner ? 'a space inside it' : 'a space at its start or end',
-                trimmed: inner ? trimmed.replace(/\s+/g, '') : trimmed,
-              },
-              suggestions: edit && edges ? [{ title: `Write \`${trimmed}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
+              data: { value: v.value, type: t.value, statement: statementName(st), trimmed },
+              suggestions: edit ? [{ title: `Write \`${trimmed}\``, applicability: 'unsafe', edits: [edit] }] : undefined,
             });
           }
           continue;
