@@ -276,6 +276,9 @@ export default defineRule({
       // The first statement with each Sid: looked up pair by pair in a short policy, in a map in a long one.
       const first = statements.length > SID_PAIRWISE_LIMIT ? new Map<string, Statement>() : undefined;
       const identityOrTrust = doc.kind === 'identity' || doc.kind === 'trust';
+      // IAM and SNS refuse a repeated Sid; other services' resource policies take one (AWS's own
+      // key policy for `aws/secretsmanager` repeats one).
+      const uniqueSids = identityOrTrust || doc.origin.resourceType === 'AWS::SNS::TopicPolicy' || doc.origin.resourceType === 'aws_sns_topic_policy' || doc.origin.resourceType === 'aws_sns_topic';
       for (let k = 0; k < statements.length; k++) {
         const st = statements[k];
         const sid = st.sid;
@@ -283,7 +286,7 @@ export default defineRule({
         const found = first ? first.get(sid.value) : firstWithSid(statements, k, sid.value);
         const earlier = found && found.index !== st.index ? found : undefined;
         if (earlier) {
-          ctx.report({ node: sid, messageId: 'duplicateSid', data: { value: sid.value, index: st.index + 1, first: earlier.index + 1 } });
+          if (uniqueSids) ctx.report({ node: sid, messageId: 'duplicateSid', data: { value: sid.value, index: st.index + 1, first: earlier.index + 1 } });
           continue;
         }
         if (!found) first?.set(sid.value, st);

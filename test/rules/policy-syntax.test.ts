@@ -530,6 +530,35 @@ describe('policy-syntax: fixes and suggestions', () => {
     expect(diags.every((d) => d.fix === undefined)).toBe(true);
   });
 
+  it('a repeated Sid: refused by IAM and SNS, taken by other resource policies (a KMS key policy)', () => {
+    const statement = (action: string) => `          - Sid: Allow access through Secrets Manager
+            Effect: Allow
+            Principal: { AWS: "*" }
+            Action: ${action}
+            Resource: "*"
+            Condition: { StringEquals: { kms:CallerAccount: "111122223333" } }
+`;
+    const kms = `Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+${statement('kms:Decrypt')}${statement('kms:CreateGrant')}`;
+    expect(lint('t.yaml', kms, [RULE])).toEqual([]);
+    const sns = `Resources:
+  TopicPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [arn:aws:sns:us-east-1:111122223333:t]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+${statement('sns:Publish').replace('kms:CallerAccount', 'aws:SourceAccount')}${statement('sns:Subscribe').replace('kms:CallerAccount', 'aws:SourceAccount')}`;
+    expect(lint('t.yaml', sns, [RULE]).map((d) => d.message)).toEqual([expect.stringMatching(/^Sid `Allow access through Secrets Manager` of statement #2 is already the Sid of statement #1/)]);
+  });
+
   it('Sid fixes never repeat a Sid: of two Sids that strip to the same text, only the first is fixed', () => {
     const text = JSON.stringify(
       policy([
