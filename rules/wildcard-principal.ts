@@ -30,12 +30,10 @@ const CALLER_KEYS = new Set(
     'aws:SourceIp',
     'aws:VpcSourceIp',
     'aws:userid',
-    'aws:username',
+    // Not `aws:username` (any account can have a user of that name) nor `aws:CalledVia` (it names
+    // the service that forwarded the call, not whose credentials these are).
     'aws:PrincipalServiceName',
     'aws:PrincipalServiceNamesList',
-    'aws:CalledVia',
-    'aws:CalledViaFirst',
-    'aws:CalledViaLast',
     // KMS key policies: AWS's documented pattern for `"AWS": "*"` limited to one account's callers.
     'kms:CallerAccount',
   ].map((k) => k.toLowerCase()),
@@ -43,6 +41,10 @@ const CALLER_KEYS = new Set(
 /** Only meaningful in a role trust policy: the external id the caller must pass to AssumeRole. */
 const TRUST_KEYS = new Set(['sts:externalid']);
 const IP_KEYS = new Set(['aws:sourceip', 'aws:vpcsourceip']);
+/** Exact identifiers: a wildcard anywhere in one (`o-*`, `vpce-*`, `1111*`) lets in others. */
+const ID_KEYS = new Set(['aws:principalorgid', 'aws:sourceorgid', 'aws:principalaccount', 'aws:sourceaccount', 'aws:sourceowner', 'aws:sourcevpc', 'aws:sourcevpce', 'kms:calleraccount', 'aws:userid']);
+/** Organization paths: the organization id, their first segment, must be exact. */
+const PATH_KEYS = new Set(['aws:principalorgpaths', 'aws:sourceorgpaths']);
 const ARN_KEYS = new Set(['aws:principalarn', 'aws:sourcearn']);
 
 const ASSUME_ROLE = 'sts:AssumeRole';
@@ -59,8 +61,12 @@ function restrictingValue(key: string, v: LString): boolean {
   const text = fillHoles(v, 'x').trim();
   if (allWild(text)) return false;
   if (IP_KEYS.has(key)) return !/^(0\.0\.0\.0\/0|::\/0|::0\/0)$/.test(text);
+  if (ID_KEYS.has(key)) return !WILD_CHAR.test(text);
+  if (PATH_KEYS.has(key)) return !WILD_CHAR.test(text.split('/')[0]);
   if (ARN_KEYS.has(key)) {
     const parts = text.split(':');
+    // A pattern that stops before the account (`arn:aws:*`, `arn:aws:iam::*`, `*:root`) is anyone's.
+    if (WILD_CHAR.test(text) && (parts.length < 6 || parts[0] !== 'arn')) return false;
     if (parts.length >= 6) {
       const resource = parts.slice(5).join(':');
       // A bucket's ARN has no region or account (`arn:aws:s3:::bucket`): bucket names are global,

@@ -260,6 +260,32 @@ Resources:
     expect(lint('t.yaml', text, [RULE]).map((d) => `${d.range.start.line} ${d.message.slice(0, 30)}`)).toEqual(['37 The statement \'AnyBucket\' gran', '45 The statement \'AnyAccessPoint\'']);
   });
 
+  it('a pattern that pins no one does not restrict: an id with a wildcard, an ARN pattern that stops before the account', () => {
+    const open = (condition: Record<string, unknown>) =>
+      lint('p.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: condition }] }), [RULE]).length;
+    for (const condition of [
+      { StringLike: { 'aws:PrincipalOrgID': 'o-*' } },
+      { StringLike: { 'aws:SourceVpce': 'vpce-*' } },
+      { StringLike: { 'aws:PrincipalAccount': '1111*' } },
+      { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*' } },
+      { ArnLike: { 'aws:SourceArn': 'arn:aws:*' } },
+      { StringLike: { 'aws:PrincipalArn': '*:root' } },
+      { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-*/r-ab12/*'] } },
+      // Any account can have a user of that name; CalledVia names a service, not whose credentials.
+      { StringEquals: { 'aws:username': 'deployer' } },
+      { 'ForAnyValue:StringEquals': { 'aws:CalledVia': 'athena.amazonaws.com' } },
+    ]) {
+      expect(open(condition), JSON.stringify(condition)).toBe(1);
+    }
+    for (const condition of [
+      { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/ci-*' } },
+      { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-a1b2c3d4e5/r-ab12/*'] } },
+    ]) {
+      expect(open(condition), JSON.stringify(condition)).toBe(0);
+    }
+  });
+
   it('a Deny of every principal outside the organization limits the Allow statements it covers', () => {
     const policy = (deny: Record<string, unknown>) => ({
       Version: '2012-10-17',
