@@ -7,6 +7,20 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_TEMPLATE, GOOD_TEMPLATE, PKG, ROOT, codeBlocks, exec, ok, snapshot, removeTempDirs, tempDir } from './helpers.js';
+
+/** A policy with a repeated condition operator: the JSON parser reports it, the YAML parser refuses the file. */
+const BAD_JSON = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::reports/*",
+      "Condition": { "StringEquals": { "aws:PrincipalAccount": "111122223333" }, "StringEquals": { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } }
+    }
+  ]
+}
+`;
 import { RULES } from '../../rules/index.js';
 
 interface PackResult {
@@ -50,6 +64,8 @@ describe('npm package', () => {
     mkdirSync(join(consumer, 'infra'));
     writeFileSync(join(consumer, 'infra/bad.yaml'), BAD_TEMPLATE);
     writeFileSync(join(consumer, 'infra/good.yaml'), GOOD_TEMPLATE);
+    // A JSON policy with a duplicate key: it must reach the JSON parser (the YAML one refuses it).
+    writeFileSync(join(consumer, 'infra/bad.json'), BAD_JSON);
   }, 300_000);
 
   it('contains dist/, docs/, the README and package.json, and nothing from tests, fixtures or sources', () => {
@@ -115,12 +131,15 @@ describe('npm package', () => {
     expect(configs.length).toBe(5);
     for (const [i, config] of configs.entries()) {
       writeFileSync(join(consumer, 'eslint.config.js'), config.code);
-      const r = await exec('npx', ['--no', '--', 'eslint', '--format', 'json', 'infra/bad.yaml', 'infra/good.yaml'], { cwd: consumer });
+      // The whole project, as the page says to run it: eslint.config.js, package.json and tsconfig.json too.
+      const r = await exec('npx', ['--no', '--', 'eslint', '--format', 'json', '.'], { cwd: consumer });
       expect(r.status, `config #${i + 1}:\n${config.code}\n${r.stderr}`).toBe(1);
-      const [bad, good] = JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string; line: number; column: number }> }>;
-      expect(bad.filePath).toBe(join(consumer, 'infra/bad.yaml'));
-      expect(bad.messages.map((m) => `${m.ruleId} ${m.line}:${m.column}`)).toContain('trustlint/missing-audience 24:31');
-      expect(good.messages, `config #${i + 1}`).toEqual([]);
+      const results = JSON.parse(r.stdout) as Array<{ filePath: string; messages: Array<{ ruleId: string | null; line: number; column: number }> }>;
+      const of = (name: string) => results.find((x) => x.filePath === join(consumer, name))?.messages.map((m) => `${m.ruleId} ${m.line}:${m.column}`);
+      expect(of('infra/bad.yaml'), `config #${i + 1}`).toContain('trustlint/missing-audience 24:31');
+      expect(of('infra/bad.json'), `config #${i + 1}`).toContain('trustlint/duplicate-key 8:22');
+      expect(of('infra/good.yaml'), `config #${i + 1}`).toEqual([]);
+      for (const x of results) expect(x.messages.filter((m) => m.ruleId === null), `config #${i + 1}: ${x.filePath}`).toEqual([]);
     }
     // The first config is the one the page tells everyone to start with.
     expect(configs[0].code).toBe("// eslint.config.js\nimport trustlint from 'trustlint/eslint-plugin';\n\nexport default [\n  ...trustlint.configs.recommended,\n];\n");
