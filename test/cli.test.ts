@@ -352,3 +352,21 @@ describe('the built binary', () => {
     expect(node(['--version']).stdout).toBe(`${PKG.version}\n`);
   });
 });
+
+describe('paths in SARIF and annotations', () => {
+  it('are relative to the repository root, wherever trustlint runs in it; elsewhere to the working directory', async () => {
+    const dir = tempTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'infra/stacks/trust.yaml': githubTrust('"repo:*"') });
+    const sarif = await cli(['--format', 'sarif', 'trust.yaml'], join(dir, 'infra/stacks'));
+    const uris = new Set((JSON.parse(sarif.out) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> }).runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri));
+    expect([...uris]).toEqual(['infra/stacks/trust.yaml']);
+    const github = await cli(['--format', 'github', 'trust.yaml'], join(dir, 'infra/stacks'));
+    expect(github.out).toMatch(/^::error file=infra\/stacks\/trust\.yaml,line=11,/m);
+    // The json report keeps the paths as given on the command line.
+    const json = await lintJson(['trust.yaml'], join(dir, 'infra/stacks'));
+    expect(json.report.diagnostics[0].file).toBe('trust.yaml');
+    // Outside a repository: relative to the working directory, as before.
+    const loose = tempTree({ 'a/trust.yaml': githubTrust('"repo:*"') });
+    const looseOut = await cli(['--format', 'github', 'trust.yaml'], join(loose, 'a'));
+    expect(looseOut.out).toMatch(/^::error file=trust\.yaml,line=11,/m);
+  });
+});

@@ -2,9 +2,9 @@
  * The `trustlint` command. Lint logic lives in the engine; this file only reads arguments, finds
  * files, and writes the chosen format. Exit codes: 0 clean, 1 findings, 2 usage/config/internal error.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Linter, summarize, UsageError } from '../linter.js';
@@ -236,7 +236,9 @@ async function main(argv: string[], io: CliIO): Promise<number> {
     if (stale > 0) io.stderr(`trustlint: ${stale} baseline finding${stale === 1 ? ' is' : 's are'} fixed; refresh the baseline with --write-baseline ${values.baseline}\n`);
   }
   const report = summarize(results, values.quiet);
-  const out = await format(formatName, report, linter.describeRules(), { color: color && !values.output, toolVersion: packageVersion() });
+  // Code scanning and annotations read paths from the repository root, wherever trustlint ran.
+  const repoPrefix = formatName === 'sarif' || formatName === 'github' ? repositoryPrefix(io.cwd) : undefined;
+  const out = await format(formatName, report, linter.describeRules(), { color: color && !values.output, toolVersion: packageVersion(), repoPrefix });
   if (values.output) {
     const target = resolve(io.cwd, values.output);
     await mkdir(dirname(target), { recursive: true });
@@ -258,4 +260,17 @@ function formatRules(linter: Linter, json: boolean): string {
     return `${r.id.padEnd(width)}  ${r.defaultSeverity.padEnd(7)}  ${fix.padEnd(12)}  ${r.description}`;
   });
   return `${'rule'.padEnd(width)}  ${'default'.padEnd(7)}  ${'fix'.padEnd(12)}  description\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Where `cwd` is in its git repository (`infra/stacks`; '' at the root), or undefined outside one.
+ * A worktree or submodule has a `.git` file instead of a directory: either marks the root.
+ */
+function repositoryPrefix(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; ) {
+    if (existsSync(resolve(dir, '.git'))) return relative(dir, resolve(cwd)).split(sep).join('/');
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
 }

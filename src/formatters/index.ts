@@ -3,6 +3,7 @@
  * `format()` loads the requested formatter lazily, so `--format json` never pays for colours or SARIF.
  * The helpers below are shared by the formatters (ordering and terminal-safe escaping).
  */
+import { posix } from 'node:path';
 import type { Diagnostic, LintResults, RuleDescription } from '../engine/diagnostic.js';
 
 export type FormatName = 'stylish' | 'json' | 'sarif' | 'github';
@@ -20,6 +21,21 @@ export interface FormatOptions {
   toolVersion?: string;
   /** sarif: `tool.driver.informationUri`. */
   informationUri?: string;
+  /**
+   * sarif, github: where the working directory is in the repository (`infra`), so that paths are
+   * written relative to the repository root, as code scanning and annotations read them.
+   */
+  repoPrefix?: string;
+}
+
+/** The results with each path taken from the working directory to the repository root. */
+function rebased(results: LintResults, prefix: string | undefined): LintResults {
+  if (!prefix) return results;
+  const to = (file: string) => posix.normalize(posix.join(prefix, file));
+  return {
+    ...results,
+    results: results.results.map((r) => ({ ...r, file: to(r.file), diagnostics: r.diagnostics.map((d) => ({ ...d, file: to(d.file) })) })),
+  };
 }
 
 export async function format(
@@ -39,14 +55,14 @@ export async function format(
     }
     case 'sarif': {
       const { formatSarif } = await import('./sarif.js');
-      return formatSarif(results, rules, {
+      return formatSarif(rebased(results, opts.repoPrefix), rules, {
         toolVersion: opts.toolVersion ?? '0.0.0',
         informationUri: opts.informationUri,
       });
     }
     case 'github': {
       const { formatGithub } = await import('./github.js');
-      return formatGithub(results);
+      return formatGithub(rebased(results, opts.repoPrefix));
     }
     default: {
       const unknown: never = name;
