@@ -207,6 +207,16 @@ describe('action.yml, run as the runner runs it', () => {
     expect(existsSync(join(workspace, 'reports/trustlint.sarif'))).toBe(true);
   });
 
+  it('a usage error writes no report, and the action hands none on', async () => {
+    // A report of an earlier run at that path must not pass for this one's.
+    writeFileSync(join(workspace, 'stale.sarif'), '{}');
+    const r = await runAction(actionPath, workspace, { paths: 'infra', output: 'stale.sarif', args: '--rule no-such-rule=off' });
+    expect(r.status).toBe(2);
+    expect(r.outputs).toEqual({ 'exit-code': '2', report: '' });
+    expect(existsSync(join(workspace, 'stale.sarif'))).toBe(false);
+    expect(r.stdout).toContain('trustlint: no report was written (exit status 2)');
+  });
+
   it('format: github with no output prints workflow annotations', async () => {
     const r = await runAction(actionPath, workspace, { paths: 'infra', format: 'github', output: '' });
     expect(r.status).toBe(1);
