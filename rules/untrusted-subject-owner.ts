@@ -43,9 +43,9 @@ export default defineRule({
     tags: ['trust-policy', 'web-identity', 'security'],
     messages: {
       untrusted:
-        '`{{value}}` in `{{key}}` of the {{statement}} trusts {{what}}, which is not in {{setting}} ({{allowed}}): whoever controls `{{owner}}` can run a pipeline that assumes this role. Name a {{unit}} of an allowed owner, or, if `{{owner}}` is yours, add it to {{setting}} in trustlint.config.yaml.',
+        '`{{value}}` in `{{key}}` of the {{statement}} trusts {{what}}, which is not in {{setting}} ({{allowed}}): whoever controls `{{owner}}` can run a pipeline that assumes this role. Name a {{unit}} of an allowed owner, or, if `{{owner}}` is yours, add it to {{setting}} in the configuration (trustlint.config.yaml, or settings.trustlint for ESLint).',
       untrustedCluster:
-        'The {{statement}} trusts the EKS cluster `{{cluster}}` (issuer `{{issuer}}`), which is not in providers.eks.clusters ({{allowed}}): service accounts of that cluster can assume this role. Trust one of your clusters, or, if this cluster is yours, add `{{cluster}}` to providers.eks.clusters in trustlint.config.yaml.',
+        'The {{statement}} trusts the EKS cluster `{{cluster}}` (issuer `{{issuer}}`), which is not in providers.eks.clusters ({{allowed}}): service accounts of that cluster can assume this role. Trust one of your clusters, or, if this cluster is yours, add `{{cluster}}` to providers.eks.clusters in the configuration (trustlint.config.yaml, or settings.trustlint for ESLint).',
     },
   },
   create(ctx) {

@@ -79,7 +79,7 @@ const invalid: Array<{ name: string; policy: Policy; errors: Expected[] }> = [
         on: 'repo:evil-org/octo-repo:ref:refs/heads/main',
         severity: 'error',
         message:
-          "`repo:evil-org/octo-repo:ref:refs/heads/main` in `token.actions.githubusercontent.com:sub` of the statement 'GitHubDeploy' trusts repositories of `evil-org`, which is not in providers.github.owners (`octo-org`, `Octo-Labs`): whoever controls `evil-org` can run a pipeline that assumes this role. Name a repository of an allowed owner, or, if `evil-org` is yours, add it to providers.github.owners in trustlint.config.yaml.",
+          "`repo:evil-org/octo-repo:ref:refs/heads/main` in `token.actions.githubusercontent.com:sub` of the statement 'GitHubDeploy' trusts repositories of `evil-org`, which is not in providers.github.owners (`octo-org`, `Octo-Labs`): whoever controls `evil-org` can run a pipeline that assumes this role. Name a repository of an allowed owner, or, if `evil-org` is yours, add it to providers.github.owners in the configuration (trustlint.config.yaml, or settings.trustlint for ESLint).",
       },
     ],
   },
@@ -131,7 +131,7 @@ const invalid: Array<{ name: string; policy: Policy; errors: Expected[] }> = [
         ruleId: RULE,
         on: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/FFFF0000FFFF0000FFFF0000FFFF0000`,
         message:
-          'The statement #1 trusts the EKS cluster `FFFF0000FFFF0000FFFF0000FFFF0000` (issuer `oidc.eks.us-east-1.amazonaws.com/id/FFFF0000FFFF0000FFFF0000FFFF0000`), which is not in providers.eks.clusters (`EXAMPLED539D4633E53DE1B71EXAMPLE`, `https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF`): service accounts of that cluster can assume this role. Trust one of your clusters, or, if this cluster is yours, add `FFFF0000FFFF0000FFFF0000FFFF0000` to providers.eks.clusters in trustlint.config.yaml.',
+          'The statement #1 trusts the EKS cluster `FFFF0000FFFF0000FFFF0000FFFF0000` (issuer `oidc.eks.us-east-1.amazonaws.com/id/FFFF0000FFFF0000FFFF0000FFFF0000`), which is not in providers.eks.clusters (`EXAMPLED539D4633E53DE1B71EXAMPLE`, `https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF`): service accounts of that cluster can assume this role. Trust one of your clusters, or, if this cluster is yours, add `FFFF0000FFFF0000FFFF0000FFFF0000` to providers.eks.clusters in the configuration (trustlint.config.yaml, or settings.trustlint for ESLint).',
       },
     ],
   },
