@@ -92,7 +92,11 @@ describe('engine', () => {
 
   it('does not report a Terraform policy string whose interpolations may render valid JSON', () => {
     const tf = JSON.stringify({ resource: { aws_iam_role: { r: { assume_role_policy: '{"Statement": ${jsonencode(local.statements)}}' } } } });
-    expect(new Linter().lintText('main.tf.json', tf).diagnostics).toEqual([]);
+    // Read as a template: no parse error; what the text shows is still judged (it has no Version).
+    expect(new Linter().lintText('main.tf.json', tf).diagnostics.map((d) => `${d.ruleId} ${d.severity}`)).toEqual(['policy-syntax warning']);
+    // Every placeholder inside a string: nothing rendered can complete the JSON, so its error is reported.
+    const broken = JSON.stringify({ resource: { aws_iam_role: { r: { assume_role_policy: '{"Statement": [{"Effect": "${var.effect}", "Action": "s3:GetObject", "Resource": "*"}' } } } });
+    expect(new Linter().lintText('main.tf.json', broken).diagnostics.map((d) => d.ruleId)).toEqual(['parse-error']);
   });
 });
 

@@ -31,8 +31,9 @@ export function parseText(path: string, text: string): ParsedFile {
   }
   if (isTemplatePath(path)) {
     const t = parseTemplateFile(text);
-    // A template that does not parse may still render valid JSON: only plain JSON text is reported.
-    const error = t.error && t.template.regions.length === 0 ? t.error : undefined;
+    // A template that does not parse may still render valid JSON, when something it renders stands
+    // outside the JSON strings; with every placeholder inside a string, the error is the text's own.
+    const error = t.error && !t.regionsOutsideStrings ? t.error : undefined;
     return { roots: t.root ? [t.root] : [], error, language: 'json', template: t };
   }
   const language = languageOf(path, text);

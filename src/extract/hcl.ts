@@ -597,8 +597,9 @@ function jsonPolicy(e: HclString, opts: { file: SourceFile; kind: PolicyKind; or
   const strict = tpl.regions.length === 0;
   const parsed = parseTemplatedJson(tpl, [e.heredoc ? hclTemplateEscape : jsonInHclString], strict);
   if (parsed.error) {
-    // A template may well render valid JSON: only plain text is reported.
-    if (!strict) return;
+    // A template may well render valid JSON when an interpolation stands outside the strings; with
+    // every placeholder inside a string, the error is the text's own.
+    if (parsed.regionsOutsideStrings) return;
     ctx.errors.push({
       message: `The policy in ${String(opts.path[opts.path.length - 1] ?? 'this string')} is not valid JSON: ${parsed.error.message}.`,
       range: { start: parsed.error.offset, end: parsed.error.offset + 1 },

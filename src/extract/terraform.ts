@@ -63,6 +63,15 @@ const DOC_REF = /^\$\{\s*data\.aws_iam_policy_document\.([\w-]+)(?:\[[^\]]*\])?\
 /** A policy string read as a template: its `${...}` are placeholders, resolved where the module allows. */
 function templatedPolicy(node: ScalarNode, opts: BuildOptions, resolver: TerraformResolver, ctx: ExtractContext): void {
   const t = parseEmbeddedTemplate(opts.file, node);
+  if (t?.error && !t.regionsOutsideStrings) {
+    // Every placeholder is inside a string: no rendering completes this JSON.
+    ctx.errors.push({
+      message: `The policy in ${String(opts.path[opts.path.length - 1] ?? 'this string')} is not valid JSON: ${t.error.message}.`,
+      range: { start: t.error.offset, end: t.error.offset + 1 },
+      path: opts.path,
+    });
+    return;
+  }
   if (!t || t.error || !t.root || t.root.type !== 'object') return;
   const r = new TemplateJsonResolver(t, (reg) => {
     const v = resolver.template(reg.source);

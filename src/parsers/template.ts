@@ -170,6 +170,11 @@ export interface TemplatedJson {
   synthetic: WeakSet<Node>;
   /** Objects with a directive among their members: nothing about their keys is known. */
   opaque: WeakSet<Node>;
+  /**
+   * Some region stands outside JSON strings (`"Action": ${jsonencode(x)}`, a `%{ for }` loop): what it
+   * renders may complete the JSON. When every region is inside a string, a JSON error is the text's own.
+   */
+  regionsOutsideStrings: boolean;
 }
 
 /**
@@ -212,7 +217,7 @@ export function parseTemplatedJson(tpl: TemplateText, encoders: Encoder[], stric
   tpl.map.forEach((o, i) => {
     if (!innerOf.has(o)) innerOf.set(o, i);
   });
-  const result: TemplatedJson = { template: tpl, parsed: out, innerOf, synthetic: new WeakSet(), opaque: new WeakSet() };
+  const result: TemplatedJson = { template: tpl, parsed: out, innerOf, synthetic: new WeakSet(), opaque: new WeakSet(), regionsOutsideStrings: outside.length > 0 };
   const parsed = parseJson(out, tpl.map, encoders, strict);
   if (parsed.error) {
     result.error = parsed.error;

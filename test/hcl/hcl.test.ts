@@ -719,6 +719,10 @@ describe('templatefile() templates', () => {
   it('a template that only renders valid JSON is not reported; plain invalid JSON is', () => {
     expect(lint('{"Statement": [%{ for s in statements }${s}%{ endfor }]', 'p.json.tmpl')).toEqual([]);
     expect(lint('{"Statement": [}', 'p.json.tpl')).toEqual(['parse-error 1:16-1:17 error }']);
+    // Placeholders only inside strings: no rendering completes the JSON, so the error is reported.
+    expect(lint('{"Statement": [{"Effect": "Allow", "Resource": "${bucket}/*"}]', 'p.json.tpl')).toEqual(['parse-error 1:62-1:63 error ]']);
+    const heredoc = 'resource "aws_iam_policy" "p" {\n  policy = <<EOF\n{"Statement": [{"Effect": "Allow", "Resource": "${var.bucket}"}]\nEOF\n}\n';
+    expect(lint(heredoc, 'main.tf').map((d) => d.split(' ')[0])).toEqual(['parse-error']);
   });
 
   it('parses once, as JSON with its regions', () => {
