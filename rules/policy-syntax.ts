@@ -16,6 +16,13 @@ const ELEMENTS = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAc
 const ELEMENT_SET = new Set(ELEMENTS);
 const PRINCIPAL_ELEMENTS = ['Principal', 'NotPrincipal'];
 const RESOURCE_ELEMENTS = ['Resource', 'NotResource'];
+/**
+ * What an `AWS` principal can be: `*`, an account id, an IAM or STS ARN of an account (or AWS's own:
+ * `arn:aws:iam::cloudfront:user/...`), or the unique id IAM writes in place of a deleted user or role
+ * (`AROA...`, `AIDA...`).
+ */
+const AWS_PRINCIPAL = /^(\*|\d{12}|arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):(iam|sts)::(\d{12}|aws|cloudfront):\S.*|A[A-Z0-9]{15,127})$/;
+
 /** The keys of a principal map, as IAM spells them (case-sensitive: `"SERVICE"` is rejected). */
 const PRINCIPAL_TYPES = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
 const CURRENT = '2012-10-17';
@@ -180,6 +187,8 @@ export default defineRule({
         '`{{key}}` in the {{element}} of the {{statement}} is not a principal type: IAM accepts only `AWS`, `Service`, `Federated` and `CanonicalUser`, spelt exactly so, and rejects the whole policy (MalformedPolicyDocument: "Invalid principal in policy").{{didYouMean}}',
       principalWildcard:
         '`{{value}}` in the `{{type}}` principal of the {{statement}} has a wildcard in it: a principal is `"*"` or one exact name or ARN, and IAM rejects a partial wildcard (MalformedPolicyDocument: "Invalid principal in policy"). Name the principals, or use `"*"` with a condition such as `aws:PrincipalArn` (`ArnLike` takes wildcards) or `aws:PrincipalOrgID`.',
+      notAwsPrincipal:
+        '`{{value}}` in the `AWS` principal of the {{statement}} is not an AWS principal: {{why}}, so IAM rejects the policy (MalformedPolicyDocument: "Invalid principal in policy"). Write an account id (12 digits), `arn:aws:iam::111122223333:root`, or the ARN of a user or role (`arn:aws:iam::111122223333:role/name`).',
       principalSpace:
         '`{{value}}` in the `{{type}}` principal of the {{statement}} has a space at its start or end: IAM does not trim principals and rejects the policy (MalformedPolicyDocument: "Invalid principal in policy"). Write `{{trimmed}}`.',
       principalNotMap:
@@ -340,6 +349,15 @@ export default defineRule({
             // around the value they are a copy-and-paste slip.
             if (!isLiteral(v)) continue;
             const trimmed = v.value.trim();
+            if (trimmed === v.value && t.value === 'AWS' && !AWS_PRINCIPAL.test(v.value)) {
+              const account = /^arn:[^:]*:(?:iam|sts)::([^:]*):/.exec(v.value)?.[1];
+              ctx.report({
+                node: v,
+                messageId: 'notAwsPrincipal',
+                data: { value: v.value, statement: statementName(st), why: account !== undefined && !/^\d{12}$/.test(account) ? `its account id \`${account}\` is not 12 digits` : 'it is neither an account id nor the ARN of an account, user or role' },
+              });
+              continue;
+            }
             if (trimmed === v.value || trimmed === '') continue;
             const edit = ctx.fixer.replaceValue(v, trimmed);
             ctx.report({

@@ -47,6 +47,16 @@ ruleCases({ describe, it, expect }, RULE, {
       formats: ['policy-json', 'policy-yaml'],
     },
     {
+      name: 'AWS principals of every form: an account id, account/user/role/assumed-role ARNs, a deleted role\'s unique id',
+      policy: policy([
+        {
+          Effect: 'Allow',
+          Principal: { AWS: [ACCOUNT, `arn:aws:iam::${ACCOUNT}:root`, `arn:aws:iam::${ACCOUNT}:user/ci`, `arn:aws-us-gov:iam::${ACCOUNT}:role/path/deployer`, `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/session`, 'AROAJ3XPLC3CEXAMPLE12'] },
+          Action: 'sts:AssumeRole',
+        },
+      ]),
+    },
+    {
       name: 'every principal type, and Principal "*"',
       policy: policy([
         { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root`, Service: 'ec2.amazonaws.com', CanonicalUser: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' }, Action: 'sts:AssumeRole' },
@@ -108,6 +118,21 @@ ruleCases({ describe, it, expect }, RULE, {
           message:
             '`Statement` is the string `AllowAll`: it must be a list of statements (or one statement object), and IAM rejects the policy (MalformedPolicyDocument). If it holds JSON text, write the statements themselves.',
         },
+      ],
+    },
+    {
+      name: 'AWS principals that are no principal: a placeholder sentence, an account id of 5 digits',
+      policy: policy([{ Effect: 'Allow', Principal: { AWS: ["Example Corp's AWS Account ID", 'arn:aws:iam::12345:root', '12345'] }, Action: 'sts:AssumeRole' }]),
+      formats: NOT_DATA,
+      errors: [
+        {
+          ruleId: RULE,
+          on: "Example Corp's AWS Account ID",
+          message:
+            '`Example Corp\'s AWS Account ID` in the `AWS` principal of the statement #1 is not an AWS principal: it is neither an account id nor the ARN of an account, user or role, so IAM rejects the policy (MalformedPolicyDocument: "Invalid principal in policy"). Write an account id (12 digits), `arn:aws:iam::111122223333:root`, or the ARN of a user or role (`arn:aws:iam::111122223333:role/name`).',
+        },
+        { ruleId: RULE, on: 'arn:aws:iam::12345:root', message: /is not an AWS principal: its account id `12345` is not 12 digits, so IAM rejects/ },
+        { ruleId: RULE, on: '12345', message: /is not an AWS principal: it is neither an account id/ },
       ],
     },
     {
