@@ -6,6 +6,8 @@
  */
 import { parseText } from '../engine/parse.js';
 import { extractDocuments, type HclContext } from '../extract/index.js';
+import { documentReference } from '../extract/hcl.js';
+import type { HclBody } from '../parsers/hcl.js';
 import type { OidcProviderDefinition, PolicyDocument } from '../model/types.js';
 import { SourceFile } from '../parsers/source.js';
 import { asList, get, stringValue, type Node } from '../parsers/tree.js';
@@ -64,6 +66,19 @@ function linkedDataDocument(root: Node | undefined, selector: string): string | 
   return undefined;
 }
 
+/** The same in HCL: `assume_role_policy = data.aws_iam_policy_document.X.json` (or inside `"${...}"`). */
+function linkedHclDocument(body: HclBody, selector: string): string | undefined {
+  const m = /^aws_iam_role\.([\w-]+)$/.exec(selector);
+  if (!m) return undefined;
+  for (const b of body.blocks) {
+    if (b.type !== 'resource' || b.labels[0]?.value !== 'aws_iam_role' || b.labels[1]?.value !== m[1]) continue;
+    const attr = b.body.attributes.find((a) => a.name === 'assume_role_policy');
+    const name = attr ? documentReference(attr.expr) : undefined;
+    if (name) return `data.aws_iam_policy_document.${name}`;
+  }
+  return undefined;
+}
+
 /**
  * Parses `text` (shown as `path`) and picks the trust policy. Throws SelectionError when the file
  * cannot be parsed, holds no policy, holds several and no selector is given, or has no match.
@@ -100,7 +115,7 @@ export function selectPolicy(path: string, text: string, selector?: string, cont
   }
   const anyKind = ctx.documents.filter((d) => d.origin.resource === selector);
   if (anyKind.length === 1) return { document: anyKind[0], providers, notes };
-  const linked = parsed.roots.length === 1 ? linkedDataDocument(parsed.roots[0], selector) : undefined;
+  const linked = parsed.hcl ? linkedHclDocument(parsed.hcl, selector) : parsed.roots.length === 1 ? linkedDataDocument(parsed.roots[0], selector) : undefined;
   if (linked) {
     const doc = ctx.documents.find((d) => d.origin.resource === linked);
     if (doc) {

@@ -327,3 +327,40 @@ describe('explain: an issuer that ends with a slash (Auth0)', () => {
     expect((await explainPolicy('p.json', policy, { ...claims, aud: 'other-client' })).report.verdict).toBe('DENIED');
   });
 });
+
+describe('explain: an HCL role whose trust policy is a policy document data source', () => {
+  it('#aws_iam_role.X follows data.aws_iam_policy_document.Y.json (bare or inside "${...}") to the document', async () => {
+    const tf = (ref: string) => `data "aws_iam_policy_document" "github" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["arn:aws:iam::111122223333:oidc-provider/${GH}"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "${GH}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+    condition {
+      test     = "StringLike"
+      variable = "${GH}:sub"
+      values   = ["repo:octo-org/octo-repo:*"]
+    }
+  }
+}
+resource "aws_iam_role" "deploy" {
+  name               = "deploy"
+  assume_role_policy = ${ref}
+}
+`;
+    for (const ref of ['data.aws_iam_policy_document.github.json', '"${data.aws_iam_policy_document.github.json}"']) {
+      const dir = tempTree({ 'main.tf': tf(ref) });
+      const r = await explainCli(['--policy', 'main.tf#aws_iam_role.deploy', '--token', jwt(github()), '--now', NOW, '--format', 'json'], dir);
+      expect(r.code, r.err).toBe(0);
+      const e = JSON.parse(r.out) as Explanation;
+      expect(e.verdict).toBe('ALLOWED');
+      expect(e.policy.resource).toBe('data.aws_iam_policy_document.github');
+    }
+  });
+});
