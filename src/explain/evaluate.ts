@@ -414,6 +414,9 @@ function evaluateCondition(e: ConditionEntry, input: EvaluateInput): ConditionRe
         ? [`The value of \`${entry.key}\` is not known offline: ${entry.unknown}.`]
         : []
       : conditionHints({ op, key: key.value, context, entry, expected: e.values.items, rule, result: out.result, claims: input.claims });
+  if (op.qualifier === 'ForAllValues' && !op.negated && out.result === 'false' && out.matched.length > 0) {
+    hints.unshift(`ForAllValues needs every value of \`${entry?.key ?? key.value}\` to match one of the policy's; to need one of them, write \`ForAnyValue:${op.base}${op.ifExists ? 'IfExists' : ''}\`.`);
+  }
   if (result === 'unknown' && rule === 'compared' && !op.negated && op.base.startsWith('String') && ctxInput.values) {
     for (const pv of e.values.items) {
       for (const v of ctxInput.values) {
@@ -424,12 +427,12 @@ function evaluateCondition(e: ConditionEntry, input: EvaluateInput): ConditionRe
       }
     }
   }
-  return { ...base, result, rule, message: conditionMessage(opText, op.negated, key.value, entry, rule, out.result, out.matched), actual, hints };
+  return { ...base, result, rule, message: conditionMessage(opText, op.negated, key.value, entry, rule, out.result, out.matched, op.qualifier === 'ForAllValues'), actual, hints };
 }
 
 const shown = (v: string[]) => (v.length === 1 ? q(v[0]) : `[${v.map(q).join(', ')}]`);
 
-function conditionMessage(opText: string, negated: boolean, key: string, entry: ContextKey | undefined, rule: Rule, result: Tri, matched: string[]): string {
+function conditionMessage(opText: string, negated: boolean, key: string, entry: ContextKey | undefined, rule: Rule, result: Tri, matched: string[], forAll = false): string {
   const k = `\`${entry?.key ?? key}\``;
   switch (rule) {
     case 'key-absent':
@@ -454,6 +457,11 @@ function conditionMessage(opText: string, negated: boolean, key: string, entry: 
       if (result === 'unknown') return `whether ${k} matches depends on values the file does not determine`;
       if (negated) return result === 'true' ? `${k} is none of the listed values` : `${k} is one of the listed values, and ${opText} is negated`;
       if (result === 'true') return `${k} = ${shown(matched.length > 0 ? matched : (entry?.values ?? []))} matches`;
+      if (forAll && matched.length > 0) {
+        // Some values match: ForAllValues fails on the others.
+        const failing = (entry?.values ?? []).filter((v) => !matched.includes(v));
+        return `${k} also holds ${shown(failing)}, which ${failing.length === 1 ? 'matches' : 'match'} none of the policy's values, and ForAllValues needs every value to match one`;
+      }
       return `${k} = ${shown(entry?.values ?? [])} matches none of the policy's values`;
   }
 }

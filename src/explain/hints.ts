@@ -145,7 +145,8 @@ function valueHints(h: HintInput, entry: ContextKey): string[] {
   const glob = h.op.pattern;
   const actual = entry.values;
   const known = h.expected.filter((pv) => !pv.unknown);
-  if (actual.some((a) => matchesAny(known, a, glob, true))) {
+  // A value that matches only when letter case is ignored (one that matches as written is no slip).
+  if (actual.some((a) => matchesAny(known, a, glob, true) && !matchesAny(known, a, glob, false))) {
     hints.push(`The values differ only in letter case: string conditions are case-sensitive. Write it as the token has it: ${list(actual)}.`);
     return hints;
   }

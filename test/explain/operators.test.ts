@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOperator } from '../../src/iam/conditions.js';
 import { cidrContains, evaluateOperator, holeValues, type PolicyValue } from '../../src/explain/operators.js';
 import type { Tri } from '../../src/explain/types.js';
-import { explainPolicy, github, policyJson } from './helpers.js';
+import { cognito, COGNITO_POOL, explainPolicy, github, policyJson } from './helpers.js';
 
 type Request = string | string[] | 'absent' | 'unknown';
 
@@ -279,6 +279,26 @@ describe('the same semantics through a whole policy', () => {
     expect((await explainPolicy('p.json', body(true, 'repo:octo-org/octo-repo:ref:refs/heads/main${*}', 'StringLike'), github({ sub: 'repo:octo-org/octo-repo:ref:refs/heads/main*' }))).report.verdict).toBe('ALLOWED');
     // A key the token does not carry is not put in: undecided.
     expect((await explainPolicy('p.json', body(true, 'repo:${aws:username}:*', 'StringLike'), github())).report.verdict).toBe('UNDETERMINED');
+  });
+
+  it('ForAllValues that fails on some values names them and suggests ForAnyValue; no letter-case hint for values that match', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: 'cognito-identity.amazonaws.com' },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': COGNITO_POOL }, 'ForAllValues:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } },
+        },
+      ],
+    });
+    const { report } = await explainPolicy('p.json', policy, cognito(true));
+    expect(report.verdict).toBe('DENIED');
+    const amr = report.statements[0].conditions.find((c) => c.key === 'cognito-identity.amazonaws.com:amr')!;
+    expect(amr.message).toMatch(/^`cognito-identity\.amazonaws\.com:amr` also holds \[.*\], which match none of the policy's values, and ForAllValues needs every value to match one$/);
+    expect(amr.hints[0]).toBe("ForAllValues needs every value of `cognito-identity.amazonaws.com:amr` to match one of the policy's; to need one of them, write `ForAnyValue:StringLike`.");
+    expect(amr.hints.join(' ')).not.toMatch(/letter case/);
   });
 
   it('aws:TokenIssueTime is absent from a web-identity call (no temporary credentials sign it)', async () => {
