@@ -227,3 +227,33 @@ describe('OIDC providers CDK writes', () => {
     expect(found[0].message).toMatch(/is not in the ClientIDList of the OIDCProvider `GitHubOIDCProvider4F328116`/);
   });
 });
+
+describe('AWS::Events::EventBusPolicy in its older form', () => {
+  it('Action, Principal, StatementId and a Type/Key/Value Condition are read as the one statement they make', () => {
+    const text = `Resources:
+  OpenPolicy:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      StatementId: OpenToAll
+      Action: events:PutEvents
+      Principal: "*"
+  AccountPolicy:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      StatementId: MyStatement
+      Action: events:PutEvent
+      Principal: "111122223333"
+  OrgPolicy:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      StatementId: OrgStatement
+      Action: events:PutEvents
+      Principal: "*"
+      Condition:
+        Type: StringEquals
+        Key: aws:PrincipalOrgID
+        Value: o-1234567890
+`;
+    expect(lint('t.yaml', text).map((d) => `${d.ruleId} ${d.range.start.line}:${d.range.start.column}`)).toEqual(['wildcard-principal 7:18', 'unknown-action 12:15']);
+  });
+});

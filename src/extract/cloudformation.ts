@@ -469,6 +469,15 @@ export function extractCloudFormation(root: ObjectNode, file: SourceFile, ctx: E
     const locations = Object.hasOwn(CFN_POLICY_PROPERTIES, type) ? CFN_POLICY_PROPERTIES[type] : undefined;
     if (!locations || !props || props.type !== 'object') continue;
     const basePath: Path = ['Resources', res.key, 'Properties'];
+    if (type === 'AWS::Events::EventBusPolicy' && !getEntry(props, 'Statement')) {
+      // The older form: the one statement's parts as properties.
+      const st = eventBusStatement(props);
+      if (st) {
+        const origin = { format: 'cloudformation' as const, resource: res.key, resourceType: type, property: 'Principal' };
+        ctx.documents.push(buildStatements(st, { file, resolver, kind: 'resource', origin, path: basePath }));
+      }
+      continue;
+    }
     for (const loc of locations) {
       const names = loc.property.split('.');
       let value: Node | undefined = props;
@@ -505,6 +514,42 @@ export function extractCloudFormation(root: ObjectNode, file: SourceFile, ctx: E
       }
     }
   }
+}
+
+/**
+ * `AWS::Events::EventBusPolicy` in its older form — `Action`, `Principal` (an account id or `*`),
+ * `StatementId` and a `Condition` of `Type`, `Key` and `Value` — as the statement EventBridge writes
+ * from it. The statement's keys sit where those properties are written.
+ */
+function eventBusStatement(props: ObjectNode): ObjectNode | undefined {
+  const action = getEntry(props, 'Action');
+  const principal = getEntry(props, 'Principal');
+  if (!action || !principal) return undefined;
+  const entries: ObjectNode['entries'] = [];
+  const sid = getEntry(props, 'StatementId');
+  if (sid) entries.push({ key: 'Sid', keyRange: sid.keyRange, keyStyle: sid.keyStyle, value: sid.value });
+  entries.push({ key: 'Effect', keyRange: action.keyRange, keyStyle: action.keyStyle, value: { type: 'scalar', value: 'Allow', style: 'yaml-block', range: action.keyRange } });
+  // An account id stands for `{"AWS": "<id>"}`; `*` for every principal.
+  const p = principal.value;
+  const principalValue: Node = p.type === 'scalar' && p.value !== '*' ? { type: 'object', entries: [{ key: 'AWS', keyRange: principal.keyRange, keyStyle: 'yaml-block', value: p }], range: p.range } : p;
+  entries.push({ key: 'Principal', keyRange: principal.keyRange, keyStyle: principal.keyStyle, value: principalValue });
+  entries.push({ key: 'Action', keyRange: action.keyRange, keyStyle: action.keyStyle, value: action.value });
+  const condition = getEntry(props, 'Condition');
+  const c = condition?.value;
+  if (condition && c?.type === 'object') {
+    const t = getEntry(c, 'Type')?.value;
+    const k = getEntry(c, 'Key')?.value;
+    const v = getEntry(c, 'Value')?.value;
+    if (t?.type === 'scalar' && typeof t.value === 'string' && k?.type === 'scalar' && typeof k.value === 'string' && v) {
+      const inner: ObjectNode = { type: 'object', entries: [{ key: k.value, keyRange: k.range, keyStyle: 'yaml-block', value: v }], range: c.range };
+      const block: ObjectNode = { type: 'object', entries: [{ key: t.value, keyRange: t.range, keyStyle: 'yaml-block', value: inner }], range: c.range };
+      entries.push({ key: 'Condition', keyRange: condition.keyRange, keyStyle: condition.keyStyle, value: block });
+    } else {
+      // A condition trustlint cannot read limits the statement all the same.
+      entries.push({ key: 'Condition', keyRange: condition.keyRange, keyStyle: condition.keyStyle, value: { type: 'object', entries: [{ key: 'Fn::If', keyRange: condition.keyRange, value: c }], range: c.range } });
+    }
+  }
+  return { type: 'object', entries, range: props.range };
 }
 
 /** The node, or the branches of the `Fn::If` it is. */
