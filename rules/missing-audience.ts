@@ -72,6 +72,8 @@ export default defineRule({
             // the audience it compares counts, or the two fixes would write the block twice.
             if ((op.valid && !isPositiveMatch(op)) || !keyMatchesIssuer(entry.key, fp)) return false;
             const claim = splitProviderKey(entry.key)?.claim.toLowerCase();
+            // Google: `aud` is the token's `azp`, `oaud` its own audience; either names the client.
+            if (fp.provider!.id === 'google' && claim === 'oaud') return true;
             return claim === audience || claim?.startsWith('${') === true;
           });
           if (checked) continue;

@@ -129,6 +129,9 @@ function scoped(ws: WebIdentityStatement, fp: FederatedPrincipal): boolean {
     if (op.valid && !isPositiveMatch(op)) return false;
     // A key the file does not determine might be the subject key.
     if (entry.key.unknown) return true;
+    // Session tags of a web-identity call come from the signed token alone: a tag the provider sets
+    // (Buildkite's `organization_id`, `pipeline_id`) ties the token to an identity as a claim does.
+    if (/^aws:requesttag\//i.test(entry.key.value) && sessionTagPinned(entry, op)) return true;
     const split = splitProviderKey(entry.key);
     if (!split) return !!entry.key.holes?.length;
     if (!keyMatchesIssuer(entry.key, fp)) return false;
@@ -136,6 +139,12 @@ function scoped(ws: WebIdentityStatement, fp: FederatedPrincipal): boolean {
     if (entry.key.holes?.some(([, b]) => b > claimStart)) return true;
     return claims.has(split.claim.toLowerCase());
   });
+}
+
+/** Literal values, none a pattern that matches anything. */
+function sessionTagPinned(entry: WebIdentityStatement['conditions'][number]['entry'], op: WebIdentityStatement['conditions'][number]['op']): boolean {
+  if (entry.values.unknown || entry.values.items.length === 0) return false;
+  return entry.values.items.every((v) => !v.unknown && !v.holes?.length && v.value !== '' && !(op.pattern && /^[*?]*$/.test(v.value)));
 }
 
 /** The client applications a generic issuer's audience condition names, if it names only such. */

@@ -69,6 +69,10 @@ function subjectReach(provider: ProviderSpec, value: string): Reach | undefined 
       if (o === 'other') return undefined;
       const org = value.slice('organization:'.length).split(':')[0];
       const rest = value.slice(`organization:${org}:`.length);
+      // A workspace named exactly is one workspace (names are unique in an organization), whatever
+      // the project is written as.
+      const workspace = /(?:^|:)workspace:([^:]*)/.exec(rest)?.[1];
+      if (workspace && !WILD.test(workspace)) return undefined;
       const project = rest.startsWith('project:') ? rest.slice('project:'.length).split(':')[0] : rest;
       return rest === '' || allWild(project) || allWild(rest) ? { level: 'owner', who: `every workspace of the organization \`${org}\`` } : undefined;
     }

@@ -21,6 +21,15 @@ ruleCases({ describe, it, expect }, RULE, {
       }),
     },
     {
+      name: "Google: oaud (the token's own audience, as service-account tokens carry it) names the client too",
+      policy: trust({
+        Effect: 'Allow',
+        Principal: { Federated: 'accounts.google.com' },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { 'accounts.google.com:oaud': 'https://sts.amazonaws.com', 'accounts.google.com:sub': '110123456789012345678' } },
+      }),
+    },
+    {
       name: 'condition keys are case-insensitive',
       policy: trust({
         Effect: 'Allow',

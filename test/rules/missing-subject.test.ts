@@ -22,6 +22,10 @@ const GH_AUD = { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' 
 
 ruleCases({ describe, it, expect }, RULE, {
   valid: [
+    {
+      name: 'session tags the token sets (Buildkite organization and pipeline) scope the statement',
+      policy: oidc('agent.buildkite.com', { StringEquals: { 'agent.buildkite.com:aud': 'sts.amazonaws.com', 'aws:RequestTag/organization_id': '0b0a6f4e-1f2a-4d2a-9c5e-1234567890ab', 'aws:RequestTag/pipeline_id': ['0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f'] } }),
+    },
     ...DOCUMENTED_GOOD.map(([name, policy]) => ({ name: `documented ${name} trust`, policy })),
     {
       name: 'subject under StringLikeIfExists and ForAnyValue:StringLike',

@@ -62,6 +62,7 @@ ruleCases({ describe, it, expect }, RULE, {
     { name: 'repo:* beside a condition that pins the repository', policy: githubPinned('repo:*', { 'token.actions.githubusercontent.com:repository': 'octo-org/octo-repo' }) },
     { name: 'repo:* beside a condition that pins the repository id', policy: githubPinned('repo:*', { 'token.actions.githubusercontent.com:repository_id': ['123456', '654321'] }) },
     { name: 'HCP Terraform: one project, any workspace', policy: oidc('app.terraform.io', 'organization:acme:project:infra:workspace:*:run_phase:*', 'aws.workload.identity') },
+    { name: 'HCP Terraform: one workspace, any project (workspace names are unique in an organization)', policy: oidc('app.terraform.io', 'organization:acme:project:*:workspace:deploy:run_phase:*', 'aws.workload.identity') },
   ],
   invalid: [
     {
