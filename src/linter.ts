@@ -84,10 +84,10 @@ export class Linter {
   }
 
   /** For a Terraform file: loads the grammar and reads the other files of its module. */
-  private async prepareTerraform(absolutePath: string, displayPath: string): Promise<void> {
+  private async prepareTerraform(absolutePath: string, displayPath: string, template = false): Promise<void> {
     const { HclWorkspace } = await import('./extract/hcl-module.js');
     this.hclWorkspace ??= new HclWorkspace(this.maxFileSize);
-    const context = await this.hclWorkspace.contextFor(absolutePath);
+    const context = await this.hclWorkspace.contextFor(absolutePath, template);
     if (context) this.hclContexts.set(displayPath, context);
     else this.hclContexts.delete(displayPath);
   }
@@ -106,6 +106,16 @@ export class Linter {
       // As for a syntax error: a file that is none of ours (an image, a Latin-1 config) is skipped, named or not.
       if (!looksRelevant(decoded.text)) return { file: displayPath, diagnostics: [] };
       return this.fileProblem(displayPath, decoded.message, { text: decoded.text, offset: decoded.offset });
+    }
+    // A `.json` file with `${...}` in it may be a template a `templatefile()` call renders.
+    const jsonTemplate = /\.json$/i.test(displayPath) && !/\.tf\.json$/i.test(displayPath) && /[$%]\{/.test(decoded.text);
+    if (jsonTemplate) {
+      try {
+        await this.prepareTerraform(absolutePath, displayPath, true);
+      } catch {
+        // No grammar, no module: the file is linted as the JSON it is.
+        this.hclContexts.delete(displayPath);
+      }
     }
     if (TERRAFORM_FILES.test(displayPath)) {
       try {

@@ -124,7 +124,8 @@ const APPLICABILITY_RANK = { 'display-only': 0, safe: 1, unsafe: 2 } as const;
 export function lintSource(file: SourceFile, rules: EnabledRule[], opts: LintFileOptions = {}): Diagnostic[] {
   const collector = new Collector(file);
   const parseRule = rules.find((r) => r.rule.meta.id === 'parse-error' && r.config.severity !== 'off');
-  const parsed = parseText(file.path, file.text);
+  // A file a `templatefile()` call of its module renders is a template, whatever its name.
+  const parsed = parseText(file.path, file.text, !!opts.hcl?.templateCalls?.length);
   if (parsed.error) {
     // A broken file that is none of ours (a Helm template, a workflow) is skipped, named or not:
     // pre-commit names every staged YAML file.

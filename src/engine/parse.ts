@@ -23,13 +23,14 @@ export function languageOf(path: string, text: string): 'json' | 'yaml' {
   return /^\s*[{[]/.test(text) ? 'json' : 'yaml';
 }
 
-export function parseText(path: string, text: string): ParsedFile {
+/** `asTemplate`: the file is a template a `templatefile()` call renders, whatever its name. */
+export function parseText(path: string, text: string, asTemplate = false): ParsedFile {
   if (isHclPath(path)) {
     // Throws HclNotLoadedError unless loadHcl() has completed (Linter.lintFile / prepare do it).
     const r = parseHcl(text);
     return { roots: [], hcl: r.body, error: r.error, language: 'hcl' };
   }
-  if (isTemplatePath(path)) {
+  if (asTemplate || isTemplatePath(path)) {
     const t = parseTemplateFile(text);
     // A template that does not parse may still render valid JSON, when something it renders stands
     // outside the JSON strings; with every placeholder inside a string, the error is the text's own.

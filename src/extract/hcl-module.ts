@@ -20,31 +20,42 @@ export class HclWorkspace {
 
   constructor(private readonly maxFileSize = 20 * 1024 * 1024) {}
 
-  /** What the file at `absolutePath` needs from its module; undefined for other files. */
-  async contextFor(absolutePath: string): Promise<HclContext | undefined> {
+  /**
+   * What the file at `absolutePath` needs from its module; undefined for other files. `template`:
+   * the file may be a template a `templatefile()` call renders although its name does not say so
+   * (`policy.json` holding `${...}`).
+   */
+  async contextFor(absolutePath: string, template = false): Promise<HclContext | undefined> {
     if (isHclPath(absolutePath)) {
       await loadHcl();
       const files = await this.module(dirname(absolutePath));
       const name = basename(absolutePath);
       return { siblings: [...files].filter(([n]) => n !== name).map(([, f]) => f) };
     }
-    if (isTemplatePath(absolutePath)) {
+    if (template || isTemplatePath(absolutePath)) {
       const calls = await this.templateCalls(absolutePath);
       return calls.length > 0 ? { templateCalls: calls } : undefined;
     }
     return undefined;
   }
 
-  private async tfFiles(dir: string): Promise<string[]> {
-    try {
-      const entries = await readdir(dir, { withFileTypes: true });
-      return entries
-        .filter((e) => e.isFile() && isHclPath(e.name))
-        .map((e) => e.name)
-        .sort();
-    } catch {
-      return [];
+  private readonly listings = new Map<string, Promise<string[]>>();
+
+  /** The `.tf` files of a directory (listed once per run: many files ask about the same directories). */
+  private tfFiles(dir: string): Promise<string[]> {
+    let l = this.listings.get(dir);
+    if (!l) {
+      l = readdir(dir, { withFileTypes: true }).then(
+        (entries) =>
+          entries
+            .filter((e) => e.isFile() && isHclPath(e.name))
+            .map((e) => e.name)
+            .sort(),
+        () => [],
+      );
+      this.listings.set(dir, l);
     }
+    return l;
   }
 
   /** The facts of each `.tf` file of a directory (unreadable or unparsable files are left out). */

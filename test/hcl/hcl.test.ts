@@ -699,6 +699,29 @@ describe('templatefile() templates', () => {
     expect(await lintFromDisk(dir, 'chart/templates/_helpers.tpl')).toEqual([]);
   });
 
+  it('a .json file a templatefile() call renders is read as a template: its loops and placeholders are no findings, literals are', async () => {
+    const trust = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    %{ for arn in provider_arns ~}
+    {
+      "Effect": "Allow",
+      "Principal": {"Federated": "\${arn}"},
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Condition": {"StringEquals": {"${GH_AUD}": "sts.amazonaws.com"}, "StringLike": {"${GH_SUB}": "repo:*"}}
+    },
+    %{ endfor ~}
+    {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole"}
+  ]
+}
+`;
+    const dir = tempModule({
+      'main.tf': caller('{ provider_arns = var.provider_arns }', '${path.module}/files/trust.json').replace('"r"', '"deploy"'),
+      'files/trust.json': trust,
+    });
+    expect((await lintFromDisk(dir, 'files/trust.json')).map((d) => d.split(' ')[0])).toEqual(['wildcard-subject']);
+  });
+
   it('a template with no caller: its placeholders are holes, an audience placeholder is no finding', () => {
     expect(lint(TEMPLATE, 'trust.json.tpl')).toEqual(['wildcard-subject 10:66-10:81 warning "repo:${org}/*"', 'wildcard-subject 10:145-10:153 error "repo:*"']);
   });
