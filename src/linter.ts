@@ -83,11 +83,17 @@ export class Linter {
     };
   }
 
+  private async workspace(): Promise<HclWorkspace> {
+    if (!this.hclWorkspace) {
+      const { HclWorkspace } = await import('./extract/hcl-module.js');
+      this.hclWorkspace ??= new HclWorkspace(this.maxFileSize);
+    }
+    return this.hclWorkspace;
+  }
+
   /** For a Terraform file: loads the grammar and reads the other files of its module. */
   private async prepareTerraform(absolutePath: string, displayPath: string, template = false): Promise<void> {
-    const { HclWorkspace } = await import('./extract/hcl-module.js');
-    this.hclWorkspace ??= new HclWorkspace(this.maxFileSize);
-    const context = await this.hclWorkspace.contextFor(absolutePath, template);
+    const context = await (await this.workspace()).contextFor(absolutePath, template);
     if (context) this.hclContexts.set(displayPath, context);
     else this.hclContexts.delete(displayPath);
   }
@@ -109,7 +115,7 @@ export class Linter {
     }
     // A `.json` file with `${...}` in it may be a template a `templatefile()` call renders.
     const jsonTemplate = /\.json$/i.test(displayPath) && !/\.tf\.json$/i.test(displayPath) && /[$%]\{/.test(decoded.text);
-    if (jsonTemplate) {
+    if (jsonTemplate && (await this.workspace()).hasModuleNearby(absolutePath)) {
       try {
         await this.prepareTerraform(absolutePath, displayPath, true);
       } catch {

@@ -5,7 +5,8 @@
  * once per run (cached) and hands the linted file their facts. Only what `lintFile` prepares is
  * known to `lintText`: a text linted alone is read as a module of one file.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { isHclPath, loadHcl, parseHcl, type HclCall, type HclExpr } from '../parsers/hcl.js';
 import type { Resolution } from '../model/build.js';
@@ -39,23 +40,39 @@ export class HclWorkspace {
     return undefined;
   }
 
-  private readonly listings = new Map<string, Promise<string[]>>();
+  private readonly listings = new Map<string, string[]>();
 
-  /** The `.tf` files of a directory (listed once per run: many files ask about the same directories). */
-  private tfFiles(dir: string): Promise<string[]> {
+  /**
+   * The `.tf` files of a directory, listed once per run (many files ask about the same directories)
+   * and synchronously, as the CLI lists directories: a round trip through libuv's thread pool per
+   * file left the thread idle.
+   */
+  private tfFiles(dir: string): string[] {
     let l = this.listings.get(dir);
     if (!l) {
-      l = readdir(dir, { withFileTypes: true }).then(
-        (entries) =>
-          entries
-            .filter((e) => e.isFile() && isHclPath(e.name))
-            .map((e) => e.name)
-            .sort(),
-        () => [],
-      );
+      try {
+        l = readdirSync(dir, { withFileTypes: true })
+          .filter((e) => e.isFile() && isHclPath(e.name))
+          .map((e) => e.name)
+          .sort();
+      } catch {
+        l = [];
+      }
       this.listings.set(dir, l);
     }
     return l;
+  }
+
+  /** Is there a `.tf` file in the file's directory or up to two above (where a caller could be)? */
+  hasModuleNearby(absolutePath: string): boolean {
+    let dir = dirname(absolutePath);
+    for (let i = 0; i <= TEMPLATE_SEARCH_DEPTH; i++) {
+      if (this.tfFiles(dir).length > 0) return true;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    return false;
   }
 
   /** The facts of each `.tf` file of a directory (unreadable or unparsable files are left out). */
@@ -64,7 +81,7 @@ export class HclWorkspace {
     if (!m) {
       m = (async () => {
         const out = new Map<string, ModuleFacts>();
-        for (const name of await this.tfFiles(dir)) {
+        for (const name of this.tfFiles(dir)) {
           try {
             const path = join(dir, name);
             if ((await stat(path)).size > this.maxFileSize) continue;
@@ -87,7 +104,7 @@ export class HclWorkspace {
     const calls: TemplateCall[] = [];
     let dir = dirname(absolutePath);
     for (let i = 0; i <= TEMPLATE_SEARCH_DEPTH; i++) {
-      if ((await this.tfFiles(dir)).length > 0) {
+      if (this.tfFiles(dir).length > 0) {
         await loadHcl();
         const facts = mergeFacts([...(await this.module(dir)).values()]);
         const resolver = new HclResolver(facts);
