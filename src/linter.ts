@@ -4,7 +4,7 @@ import { isUtf8 } from 'node:buffer';
 import { RULES } from '../rules/index.js';
 import type { RuleModule } from './rule-kit/index.js';
 import { SourceFile } from './parsers/source.js';
-import { lintSource, validateOptions, type EnabledRule } from './engine/engine.js';
+import { basedPath, lintSource, validateOptions, type EnabledRule } from './engine/engine.js';
 import { looksRelevant } from './engine/parse.js';
 import { isPolicyTemplatePath, isTemplatePath } from './extract/template.js';
 import type { LintConfig, RuleConfig, Settings } from './engine/config.js';
@@ -22,6 +22,11 @@ export interface LinterOptions {
   /** Extra rules (a third-party rule pack), after the built-in ones. */
   plugins?: RuleModule<string, Record<string, unknown>>[];
   maxFileSize?: number;
+  /**
+   * Where the working directory is in its repository (`infra`): fingerprints name files from the
+   * repository root, so that a finding keeps its fingerprint wherever trustlint runs.
+   */
+  pathBase?: string;
 }
 
 export class UsageError extends Error {}
@@ -32,6 +37,7 @@ export class Linter {
   readonly maxFileSize: number;
   readonly settings: Settings;
   readonly reportUnusedSuppressions: boolean;
+  readonly pathBase: string | undefined;
   /** Loaded on the first Terraform file: module facts of each directory, read once per Linter. */
   private hclWorkspace?: HclWorkspace;
   /** What `lintFile` learnt of a Terraform file's module, by display path (for `lintText` re-lints). */
@@ -42,6 +48,7 @@ export class Linter {
     this.maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     this.settings = { providers: opts.config?.providers ?? {} };
     this.reportUnusedSuppressions = opts.config?.reportUnusedSuppressions ?? false;
+    this.pathBase = opts.pathBase || undefined;
     const settings = opts.config?.rules ?? {};
     const known = new Set(this.rules.map((r) => r.meta.id));
     for (const id of Object.keys(settings)) {
@@ -79,7 +86,7 @@ export class Linter {
     return {
       file: path,
       text: body,
-      diagnostics: lintSource(file, this.enabled, { explicit, settings: this.settings, reportUnusedSuppressions: this.reportUnusedSuppressions, hcl: this.hclContexts.get(path) }),
+      diagnostics: lintSource(file, this.enabled, { explicit, settings: this.settings, reportUnusedSuppressions: this.reportUnusedSuppressions, hcl: this.hclContexts.get(path), pathBase: this.pathBase }),
     };
   }
 
@@ -197,7 +204,7 @@ export class Linter {
             range,
             offsets,
             path: '',
-            fingerprint: `parse-error:${path}`,
+            fingerprint: `parse-error:${basedPath(this.pathBase, path)}`,
             docsUrl: docsUrl('parse-error'),
           },
         ]

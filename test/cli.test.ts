@@ -19,6 +19,7 @@ interface JsonDiagnostic {
   severity: 'error' | 'warning' | 'info';
   file: string;
   range: { start: { line: number; column: number }; end: { line: number; column: number } };
+  fingerprint: string;
 }
 
 interface JsonReport {
@@ -354,16 +355,20 @@ describe('the built binary', () => {
 });
 
 describe('paths in SARIF and annotations', () => {
-  it('are relative to the repository root, wherever trustlint runs in it; elsewhere to the working directory', async () => {
+  it('are relative to the repository root, wherever trustlint runs in it (fingerprints too); elsewhere to the working directory', async () => {
     const dir = tempTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'infra/stacks/trust.yaml': githubTrust('"repo:*"') });
     const sarif = await cli(['--format', 'sarif', 'trust.yaml'], join(dir, 'infra/stacks'));
     const uris = new Set((JSON.parse(sarif.out) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> }).runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri));
     expect([...uris]).toEqual(['infra/stacks/trust.yaml']);
     const github = await cli(['--format', 'github', 'trust.yaml'], join(dir, 'infra/stacks'));
     expect(github.out).toMatch(/^::error file=infra\/stacks\/trust\.yaml,line=11,/m);
-    // The json report keeps the paths as given on the command line.
+    // The json report keeps the paths as given on the command line; fingerprints name the file from
+    // the repository root, so they are the same wherever trustlint runs.
     const json = await lintJson(['trust.yaml'], join(dir, 'infra/stacks'));
     expect(json.report.diagnostics[0].file).toBe('trust.yaml');
+    const fromRoot = await lintJson(['infra/stacks/trust.yaml'], dir);
+    expect(fromRoot.report.diagnostics.map((d) => d.fingerprint)).toEqual(json.report.diagnostics.map((d) => d.fingerprint));
+    expect(fromRoot.report.diagnostics.length).toBeGreaterThan(0);
     // Outside a repository: relative to the working directory, as before.
     const loose = tempTree({ 'a/trust.yaml': githubTrust('"repo:*"') });
     const looseOut = await cli(['--format', 'github', 'trust.yaml'], join(loose, 'a'));

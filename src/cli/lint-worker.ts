@@ -7,7 +7,7 @@ import { Linter } from '../linter.js';
 import { heapKeeper, keepText, type WorkerInit, type WorkerReply, type WorkerRequest } from './pool.js';
 
 const init = workerData as WorkerInit;
-const linter = new Linter({ config: init.config, maxFileSize: init.maxFileSize });
+const linter = new Linter({ config: init.config, maxFileSize: init.maxFileSize, pathBase: init.pathBase });
 const keepHeap = heapKeeper();
 
 async function lintBatch(req: WorkerRequest): Promise<void> {

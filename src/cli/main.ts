@@ -163,7 +163,9 @@ async function main(argv: string[], io: CliIO): Promise<number> {
     jobs = Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs expects a whole number >= 1.');
   }
-  const linter = new Linter({ config, maxFileSize });
+  // Fingerprints and code-scanning paths name files from the repository root, wherever trustlint runs.
+  const repoPrefix = repositoryPrefix(io.cwd);
+  const linter = new Linter({ config, maxFileSize, pathBase: repoPrefix });
 
   if (positionals[0] === 'rules') {
     if (formatName !== 'stylish' && formatName !== 'json') throw new UsageError("`trustlint rules` supports --format stylish or json.");
@@ -186,7 +188,7 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   // Only what the report shows is kept of each file: its findings, and its text for code frames.
   const text: TextPolicy = formatName === 'stylish' ? 'findings' : formatName === 'sarif' ? 'fixes' : 'none';
   const threads = fixing || !canUseWorkers() ? 1 : threadsFor(targets.length, jobs ?? defaultJobs());
-  if (threads > 1) results.push(...(await lintInParallel(targets, threads, { config, maxFileSize, text }, (t) => linter.lintFile(t.absolute, t.display, t.explicit))));
+  if (threads > 1) results.push(...(await lintInParallel(targets, threads, { config, maxFileSize, text, pathBase: repoPrefix }, (t) => linter.lintFile(t.absolute, t.display, t.explicit))));
   const inOrder = threads > 1 ? [] : targets;
   const keepHeap = inOrder.length > 1 ? heapKeeper() : () => undefined;
   for (const t of inOrder) {
@@ -237,8 +239,11 @@ async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const report = summarize(results, values.quiet);
   // Code scanning and annotations read paths from the repository root, wherever trustlint ran.
-  const repoPrefix = formatName === 'sarif' || formatName === 'github' ? repositoryPrefix(io.cwd) : undefined;
-  const out = await format(formatName, report, linter.describeRules(), { color: color && !values.output, toolVersion: packageVersion(), repoPrefix });
+  const out = await format(formatName, report, linter.describeRules(), {
+    color: color && !values.output,
+    toolVersion: packageVersion(),
+    repoPrefix: formatName === 'sarif' || formatName === 'github' ? repoPrefix : undefined,
+  });
   if (values.output) {
     const target = resolve(io.cwd, values.output);
     await mkdir(dirname(target), { recursive: true });

@@ -27,6 +27,8 @@ export interface PoolOptions {
   config: LintConfig;
   maxFileSize?: number;
   text: TextPolicy;
+  /** See `LinterOptions.pathBase`. */
+  pathBase?: string;
   /** Worker threads to use (default: the available cores). */
   jobs?: number;
 }
@@ -40,6 +42,7 @@ export interface WorkerInit {
   config: LintConfig;
   maxFileSize?: number;
   text: TextPolicy;
+  pathBase?: string;
 }
 
 export interface WorkerRequest {
@@ -147,7 +150,7 @@ export async function lintInParallel(targets: LintTarget[], threads: number, opt
     batches.push(targets.slice(i, i + size));
     i += size;
   }
-  const init: WorkerInit = { config: opts.config, maxFileSize: opts.maxFileSize, text: opts.text };
+  const init: WorkerInit = { config: opts.config, maxFileSize: opts.maxFileSize, text: opts.text, pathBase: opts.pathBase };
   const pool: Worker[] = [];
   let next = 0;
   let done = 0;

@@ -3,6 +3,7 @@
  * throw, and turns reports into located diagnostics with stable fingerprints.
  */
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import type { SourceFile } from '../parsers/source.js';
 import { extractDocuments, type HclContext } from '../extract/index.js';
 import type { ExtractError } from '../extract/common.js';
@@ -29,6 +30,13 @@ export interface LintFileOptions {
   reportUnusedSuppressions?: boolean;
   /** For a `.tf` or template file: what the other files of its Terraform module tell. */
   hcl?: HclContext;
+  /** Where the working directory is in its repository: fingerprints name files from the root. */
+  pathBase?: string;
+}
+
+/** A displayed path as seen from the repository root (`infra/x.yaml` for `x.yaml` run in `infra/`). */
+export function basedPath(base: string | undefined, path: string): string {
+  return base ? posix.normalize(posix.join(base, path)) : path;
 }
 
 const LANGUAGE_NAMES = { json: 'JSON', yaml: 'YAML', hcl: 'HCL' } as const;
@@ -79,7 +87,15 @@ export class Collector {
   private readonly seen = new Map<string, number>();
   private readonly reported = new Set<string>();
 
-  constructor(readonly file: SourceFile) {}
+  /** The file's path in fingerprints: from the repository root when known. */
+  private readonly fingerprintPath: string;
+
+  constructor(
+    readonly file: SourceFile,
+    pathBase?: string,
+  ) {
+    this.fingerprintPath = basedPath(pathBase, file.path);
+  }
 
   add(ruleId: string, severity: Severity, message: string, at: Locatable, extra: Partial<Diagnostic> = {}, value?: string): void {
     const { file } = this;
@@ -95,7 +111,7 @@ export class Collector {
     this.reported.add(key);
     const path = formatPath(at.path);
     const v = value ?? file.text.slice(at.range.start, at.range.end);
-    let fp = fingerprint([ruleId, file.path, path, v]);
+    let fp = fingerprint([ruleId, this.fingerprintPath, path, v]);
     const n = this.seen.get(fp) ?? 0;
     this.seen.set(fp, n + 1);
     if (n > 0) fp = fingerprint([fp, String(n)]);
@@ -122,7 +138,7 @@ const APPLICABILITY_RANK = { 'display-only': 0, safe: 1, unsafe: 2 } as const;
 
 /** Lints one file's text: parse once, extract, run the rules. Never throws for bad input. */
 export function lintSource(file: SourceFile, rules: EnabledRule[], opts: LintFileOptions = {}): Diagnostic[] {
-  const collector = new Collector(file);
+  const collector = new Collector(file, opts.pathBase);
   const parseRule = rules.find((r) => r.rule.meta.id === 'parse-error' && r.config.severity !== 'off');
   // A file a `templatefile()` call of its module renders is a template, whatever its name.
   const parsed = parseText(file.path, file.text, !!opts.hcl?.templateCalls?.length);
@@ -147,7 +163,7 @@ export function lintSource(file: SourceFile, rules: EnabledRule[], opts: LintFil
   let diagnostics = applySuppressions(collector.diagnostics, suppressions);
   const unused = rules.find((r) => r.rule.meta.id === 'unused-suppression' && r.config.severity !== 'off');
   if (opts.reportUnusedSuppressions && unused) {
-    const report = new Collector(file);
+    const report = new Collector(file, opts.pathBase);
     for (const s of suppressions) {
       if (s.used) continue;
       const which = s.ids === 'all' ? 'any rule' : [...s.ids].map((id) => `\`${id}\``).join(', ');
