@@ -22,6 +22,15 @@ export function newContext(): ExtractContext {
   return { documents: [], oidcProviders: [], errors: [] };
 }
 
+/** The error for policy text at `path` that does not parse as JSON, at the failure's offset. */
+export function notJsonError(path: Path, failure: { message: string; offset: number }): ExtractError {
+  return {
+    message: `The policy in ${String(path[path.length - 1] ?? 'this string')} is not valid JSON: ${failure.message}.`,
+    range: { start: failure.offset, end: failure.offset + 1 },
+    path,
+  };
+}
+
 /**
  * Parses a policy written as JSON text in a string and adds it. `templated`: the text may hold
  * `${...}` / `%{...}` expressions (Terraform, `!Sub`); if it does not parse, it is not reported,
@@ -34,11 +43,7 @@ export function embeddedPolicy(node: ScalarNode, path: Path, opts: BuildOptions,
   const parsed = parseEmbeddedJson(opts.file, node);
   if (parsed.error) {
     if (templated && /[$%]\{/.test(text)) return undefined;
-    ctx.errors.push({
-      message: `The policy in ${String(path[path.length - 1] ?? 'this string')} is not valid JSON: ${parsed.error.message}.`,
-      range: { start: parsed.error.offset, end: parsed.error.offset + 1 },
-      path,
-    });
+    ctx.errors.push(notJsonError(path, parsed.error));
     return undefined;
   }
   if (parsed.root?.type === 'scalar' && typeof parsed.root.value === 'string' && /^\s*\{[\s\S]*"Statement"/.test(parsed.root.value)) {

@@ -13,13 +13,13 @@ import { jsonStringContent } from '../parsers/json.js';
 import { parseTemplatedJson } from '../parsers/template.js';
 import type { ArrayNode, Encoder, Entry, Node, ObjectNode, ScalarNode } from '../parsers/tree.js';
 import type { SourceFile } from '../parsers/source.js';
-import { buildPolicy, plainResolver, toValueList, type Resolution, type Resolver } from '../model/build.js';
+import { buildPolicy, toValueList, type BuildOptions, type Resolution, type Resolver } from '../model/build.js';
 import { TemplateBuilder } from '../model/template.js';
 import type { LString, Path, PolicyKind, PolicyOrigin } from '../model/types.js';
 import type { ExtractContext } from './common.js';
 import { stripScheme } from './cloudformation.js';
 import { policyDocumentData, TF_POLICY_ATTRIBUTES } from './terraform.js';
-import { documentNode, hclTemplateEscape, inCondition, TemplateJsonResolver, type TemplateCall } from './template.js';
+import { hclTemplateEscape, inCondition, templatedPolicy, type TemplateCall } from './template.js';
 
 /** What the linted file learns from the other `.tf` files of its module (see HclWorkspace). */
 export interface HclContext {
@@ -591,23 +591,9 @@ function policyValue(
 }
 
 /** JSON written in a heredoc or quoted string, positions mapped through the HCL escapes. */
-function jsonPolicy(e: HclString, opts: { file: SourceFile; kind: PolicyKind; origin: PolicyOrigin; path: Path }, resolver: HclResolver, ctx: ExtractContext): void {
+function jsonPolicy(e: HclString, opts: Omit<BuildOptions, 'resolver'>, resolver: HclResolver, ctx: ExtractContext): void {
   const tpl = e.template;
   if (tpl.text.trim() === '') return;
-  const strict = tpl.regions.length === 0;
-  const parsed = parseTemplatedJson(tpl, [e.heredoc ? hclTemplateEscape : jsonInHclString], strict);
-  if (parsed.error) {
-    // A template may well render valid JSON when an interpolation stands outside the strings; with
-    // every placeholder inside a string, the error is the text's own.
-    if (parsed.regionsOutsideStrings) return;
-    ctx.errors.push({
-      message: `The policy in ${String(opts.path[opts.path.length - 1] ?? 'this string')} is not valid JSON: ${parsed.error.message}.`,
-      range: { start: parsed.error.offset, end: parsed.error.offset + 1 },
-      path: opts.path,
-    });
-    return;
-  }
-  if (!parsed.root || parsed.root.type !== 'object') return;
-  const r: Resolver = strict ? plainResolver : new TemplateJsonResolver(parsed, (reg) => (reg.expr ? resolver.value(reg.expr) : undefined));
-  ctx.documents.push(buildPolicy(documentNode(parsed), { ...opts, resolver: r }));
+  const parsed = parseTemplatedJson(tpl, [e.heredoc ? hclTemplateEscape : jsonInHclString], tpl.regions.length === 0);
+  templatedPolicy(parsed, opts, (reg) => (reg.expr ? resolver.value(reg.expr) : undefined), ctx);
 }

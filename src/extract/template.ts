@@ -10,10 +10,10 @@ import { jsonStringOffsets } from '../parsers/json.js';
 import type { Node, ScalarNode } from '../parsers/tree.js';
 import type { SourceFile } from '../parsers/source.js';
 import { parseTemplatedJson, scanTemplateFile, type TemplatedJson, type TemplateRegion } from '../parsers/template.js';
-import { buildPolicy, looksLikePolicy, type Resolution, type Resolver } from '../model/build.js';
+import { buildPolicy, looksLikePolicy, plainResolver, type BuildOptions, type Resolution, type Resolver } from '../model/build.js';
 import { TemplateBuilder } from '../model/template.js';
 import type { Path, PolicyKind, PolicyOrigin } from '../model/types.js';
-import type { ExtractContext } from './common.js';
+import { notJsonError, type ExtractContext } from './common.js';
 
 /** Writes text into an HCL template (heredoc, template file): `${` and `%{` are escaped by doubling. */
 export const hclTemplateEscape = (s: string): string => s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
@@ -114,6 +114,26 @@ export function documentNode(t: TemplatedJson): Node {
   const standIn: ScalarNode = { type: 'scalar', value: '', style: 'json-literal', range: root.range };
   t.synthetic.add(standIn);
   return standIn;
+}
+
+/**
+ * Adds the policy of JSON written as a template (a Terraform string, an HCL heredoc or string).
+ * A JSON error is reported only when every placeholder is inside a string: then no rendering
+ * completes the JSON, and the error is the text's own. `interpolation`: what a region stands for.
+ */
+export function templatedPolicy(
+  t: TemplatedJson,
+  opts: Omit<BuildOptions, 'resolver'>,
+  interpolation: (region: TemplateRegion) => Resolution | undefined,
+  ctx: ExtractContext,
+): void {
+  if (t.error) {
+    if (!t.regionsOutsideStrings) ctx.errors.push(notJsonError(opts.path, t.error));
+    return;
+  }
+  if (!t.root || t.root.type !== 'object') return;
+  const resolver = t.template.regions.length === 0 ? plainResolver : new TemplateJsonResolver(t, interpolation);
+  ctx.documents.push(buildPolicy(documentNode(t), { ...opts, resolver }));
 }
 
 /** A `templatefile()` call that renders a template file. */

@@ -5,14 +5,14 @@
  */
 import { asList, get, getEntry, stringValue, type Node, type ObjectNode, type ScalarNode } from '../parsers/tree.js';
 import type { SourceFile } from '../parsers/source.js';
-import { buildPolicy, childPath, inferKind, toLString, toValueList, type BuildOptions, type Resolution, type Resolver } from '../model/build.js';
+import { childPath, inferKind, toLString, toValueList, type BuildOptions, type Resolution, type Resolver } from '../model/build.js';
 import { TemplateBuilder } from '../model/template.js';
 import type { ConditionBlock, LString, Path, PolicyDocument, PolicyKind, PrincipalBlock, Statement } from '../model/types.js';
 import { embeddedPolicy, type ExtractContext } from './common.js';
 import { stripScheme } from './cloudformation.js';
 import { closingBrace } from '../parsers/template.js';
 import { parseEmbeddedTemplate } from '../parsers/embedded.js';
-import { documentNode, TemplateJsonResolver } from './template.js';
+import { templatedPolicy } from './template.js';
 
 export interface TfPolicyAttribute {
   attribute: string;
@@ -61,23 +61,13 @@ export const TF_POLICY_ATTRIBUTES: Record<string, TfPolicyAttribute[]> = {
 const DOC_REF = /^\$\{\s*data\.aws_iam_policy_document\.([\w-]+)(?:\[[^\]]*\])?\.(?:json|minified_json)\s*\}$/;
 
 /** A policy string read as a template: its `${...}` are placeholders, resolved where the module allows. */
-function templatedPolicy(node: ScalarNode, opts: BuildOptions, resolver: TerraformResolver, ctx: ExtractContext): void {
+function templatedString(node: ScalarNode, opts: BuildOptions, resolver: TerraformResolver, ctx: ExtractContext): void {
   const t = parseEmbeddedTemplate(opts.file, node);
-  if (t?.error && !t.regionsOutsideStrings) {
-    // Every placeholder is inside a string: no rendering completes this JSON.
-    ctx.errors.push({
-      message: `The policy in ${String(opts.path[opts.path.length - 1] ?? 'this string')} is not valid JSON: ${t.error.message}.`,
-      range: { start: t.error.offset, end: t.error.offset + 1 },
-      path: opts.path,
-    });
-    return;
-  }
-  if (!t || t.error || !t.root || t.root.type !== 'object') return;
-  const r = new TemplateJsonResolver(t, (reg) => {
+  if (!t) return;
+  templatedPolicy(t, opts, (reg) => {
     const v = resolver.template(reg.source);
     return v.unknown ? undefined : v;
-  });
-  ctx.documents.push(buildPolicy(documentNode(t), { ...opts, resolver: r }));
+  }, ctx);
 }
 
 /** Blocks in Terraform JSON may be an object or a list of objects; yields name → body pairs. */
@@ -245,7 +235,7 @@ export function extractTerraform(root: ObjectNode, file: SourceFile, ctx: Extrac
             const doc = embeddedPolicy(node as ScalarNode, path, opts, ctx);
             // Not JSON as it stands, but maybe once its interpolations are rendered (one holding
             // quotes: `"${format(\"arn:%s\", var.b)}"`): read with them as placeholders.
-            if (!doc && text.includes('${')) templatedPolicy(node as ScalarNode, opts, resolver, ctx);
+            if (!doc && text.includes('${')) templatedString(node as ScalarNode, opts, resolver, ctx);
           }
         }
       }
