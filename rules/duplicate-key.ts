@@ -1,4 +1,4 @@
-import { defineRule, repeatsKey, type Path, type PolicyDocument } from '../src/rule-kit/index.js';
+import { defineRule, isTerraformDocumentData, repeatsKey, type Path, type PolicyDocument } from '../src/rule-kit/index.js';
 
 type Node = PolicyDocument['node'];
 type ObjectNode = Extract<Node, { type: 'object' }>;
@@ -114,8 +114,7 @@ export default defineRule({
       PolicyDocument(doc) {
         // Almost no document repeats a key: find that out cheaply before the walk that reports.
         if (!hasRepeatedKey(doc.node)) return;
-        const terraformData = doc.origin.format === 'terraform' && doc.origin.resourceType === 'aws_iam_policy_document';
-        const stack: Frame[] = [{ node: doc.node, path: doc.path, mode: terraformData ? 'tf-body' : 'iam' }];
+        const stack: Frame[] = [{ node: doc.node, path: doc.path, mode: isTerraformDocumentData(doc) ? 'tf-body' : 'iam' }];
         let visited = 0;
         while (stack.length > 0 && visited++ < MAX_NODES) {
           const { node, path, mode, key: ownKey } = stack.pop()!;

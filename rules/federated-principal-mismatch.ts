@@ -1,7 +1,9 @@
 import {
   defineRule,
   isAllow,
+  isTerraformDocumentData,
   keyMatchesIssuer,
+  PRINCIPAL_TYPES,
   splitProviderKey,
   statementName,
   wildcardRegExp,
@@ -25,8 +27,6 @@ function namesWebIdentityOnly(pattern: string): boolean {
   return answer;
 }
 
-/** The principal types IAM knows (the others are policy-syntax's). */
-const PRINCIPAL_TYPES = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
 
 export default defineRule({
   meta: {
@@ -58,14 +58,14 @@ export default defineRule({
         if (wildcard) {
           // A bare value other than `*` (`"Principal": "lambda.amazonaws.com"`) is policy-syntax's to
           // report; Terraform's `type = "*"` is everyone whatever its identifiers say.
-          const terraformData = doc.origin.format === 'terraform' && doc.origin.resourceType === 'aws_iam_policy_document';
+          const terraformData = isTerraformDocumentData(doc);
           if (!terraformData && wildcard.value !== '*') return;
           ctx.report({ node: wildcard, messageId: 'notFederated', data: { statement: statementName(st), principal: 'everyone (`*`)' } });
           return;
         }
         for (const e of st.principal.entries) {
           // A key that is no principal type (`Federate`, `SERVICE`) is policy-syntax's to report.
-          if (!PRINCIPAL_TYPES.has(e.type.value)) continue;
+          if (!PRINCIPAL_TYPES.includes(e.type.value)) continue;
           const article = e.type.value === 'AWS' ? 'an' : 'a';
           ctx.report({ node: e.type, messageId: 'notFederated', data: { statement: statementName(st), principal: `${article} \`${e.type.value}\` principal` } });
         }

@@ -2,7 +2,9 @@ import {
   defineRule,
   isAllow,
   isLiteral,
+  isTerraformDocumentData,
   nearest,
+  PRINCIPAL_TYPES,
   statementName,
   type LString,
   type Path,
@@ -23,8 +25,6 @@ const RESOURCE_ELEMENTS = ['Resource', 'NotResource'];
  */
 const AWS_PRINCIPAL = /^(\*|\d{12}|arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):(iam|sts)::(\d{12}|aws|cloudfront):\S.*|A[A-Z0-9]{15,127})$/;
 
-/** The keys of a principal map, as IAM spells them (case-sensitive: `"SERVICE"` is rejected). */
-const PRINCIPAL_TYPES = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
 const CURRENT = '2012-10-17';
 const OUTDATED = '2008-10-17';
 
@@ -74,10 +74,6 @@ function firstVariable(doc: PolicyDocument): { variable: string; statement: Stat
 function opaque(doc: PolicyDocument): boolean {
   const n = doc.node;
   return n.type !== 'object' || (doc.unknown && !n.entries.some((e) => e.key === 'Statement' || e.key === 'statement'));
-}
-
-function isTerraformData(doc: PolicyDocument): boolean {
-  return doc.origin.format === 'terraform' && doc.origin.resourceType === 'aws_iam_policy_document';
 }
 
 /** Where to report something a document lacks: its `Statement` key, else its first key. */
@@ -212,7 +208,7 @@ export default defineRule({
     const renamedTo = (names: string[], valid: string[]) => new Set(names.filter((n) => !valid.includes(n)).map((n) => nearest(n, valid)));
 
     function checkVersion(doc: PolicyDocument): void {
-      const tfData = isTerraformData(doc);
+      const tfData = isTerraformDocumentData(doc);
       const n = doc.node;
       if (n.type !== 'object' || opaque(doc)) return;
       const hasVersionKey = n.entries.some((e) => e.key === (tfData ? 'version' : 'Version'));
@@ -390,7 +386,7 @@ export default defineRule({
           checkSids(doc);
           return;
         }
-        const tfData = isTerraformData(doc);
+        const tfData = isTerraformDocumentData(doc);
         if (opaque(doc)) return;
         checkVersion(doc);
         if (!tfData) checkTopLevel(doc);
@@ -398,7 +394,7 @@ export default defineRule({
       },
       Statement(st, doc) {
         if (st.unknown) return;
-        const tfData = isTerraformData(doc);
+        const tfData = isTerraformDocumentData(doc);
         // The statement's name and the stand-ins are worked out only when something is reported.
         const name = () => statementName(st);
         const misspelt = !tfData && hasUnknownElement(st);

@@ -141,6 +141,17 @@ export interface OidcProviderDefinition {
   resource: string;
 }
 
+/** The keys of a principal map, as IAM spells them (case-sensitive: `"SERVICE"` is rejected). */
+export const PRINCIPAL_TYPES: readonly string[] = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
+
+/**
+ * The document is the body of a Terraform `aws_iam_policy_document` data source: its blocks
+ * (`statement`, `principals`, `version`) stand for IAM's JSON keys, which Terraform writes itself.
+ */
+export function isTerraformDocumentData(doc: PolicyDocument): boolean {
+  return doc.origin.format === 'terraform' && doc.origin.resourceType === 'aws_iam_policy_document';
+}
+
 /** What an extractor finds in one file. */
 export interface ExtractedFile {
   documents: PolicyDocument[];

@@ -25,7 +25,7 @@ export type {
   Statement,
   ValueList,
 } from '../model/types.js';
-export { formatPath, isKnown, isLiteral } from '../model/types.js';
+export { formatPath, isKnown, isLiteral, isTerraformDocumentData, PRINCIPAL_TYPES } from '../model/types.js';
 export { fillHoles, templateRegExp } from '../model/template.js';
 export { repeatsKey } from '../parsers/tree.js';
 export {
