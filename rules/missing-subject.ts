@@ -2,6 +2,7 @@ import {
   bareProvider,
   defineRule,
   isPositiveMatch,
+  literalValues,
   keyMatchesIssuer,
   splitProviderKey,
   statementName,
@@ -117,8 +118,7 @@ const AWS_AUDIENCE = 'sts.amazonaws.com';
  * users, which a login provider's app may well mean; a CI/CD job, though, chooses its own audience.
  */
 function namesClientApplication(entry: WebIdentityStatement['conditions'][number]['entry'], op: WebIdentityStatement['conditions'][number]['op']): boolean {
-  if (entry.values.unknown || entry.values.items.length === 0) return false;
-  return entry.values.items.every((v) => !v.unknown && !v.holes?.length && v.value !== '' && v.value.toLowerCase() !== AWS_AUDIENCE && !(op.pattern && /[*?]/.test(v.value)));
+  return literalValues(entry.values, op) && entry.values.items.every((v) => v.value.toLowerCase() !== AWS_AUDIENCE);
 }
 
 /** Does a positive condition on one of the provider's scoping claims of this issuer exist? */
@@ -141,10 +141,9 @@ function scoped(ws: WebIdentityStatement, fp: FederatedPrincipal): boolean {
   });
 }
 
-/** Literal values, none a pattern that matches anything. */
+/** Literal values, none a pattern that matches anything (a pattern with text, `pipeline-*`, pins). */
 function sessionTagPinned(entry: WebIdentityStatement['conditions'][number]['entry'], op: WebIdentityStatement['conditions'][number]['op']): boolean {
-  if (entry.values.unknown || entry.values.items.length === 0) return false;
-  return entry.values.items.every((v) => !v.unknown && !v.holes?.length && v.value !== '' && !(op.pattern && /^[*?]*$/.test(v.value)));
+  return literalValues(entry.values, op, /^[*?]*$/);
 }
 
 /** The client applications a generic issuer's audience condition names, if it names only such. */

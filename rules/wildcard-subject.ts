@@ -2,6 +2,7 @@ import {
   defineRule,
   fillHoles,
   isPositiveMatch,
+  literalValues,
   providerForKeyPrefix,
   splitProviderKey,
   statementName,
@@ -134,11 +135,10 @@ type Conditions = WebIdentityStatement['conditions'];
 function pinnedBy(conditions: Conditions, issuer: string, claims: string[]): string | undefined {
   if (claims.length === 0) return undefined;
   for (const { entry, op } of conditions) {
-    if (!isPositiveMatch(op) || entry.key.unknown || entry.key.holes?.length || entry.values.unknown || entry.values.items.length === 0) continue;
+    if (!isPositiveMatch(op) || entry.key.unknown || entry.key.holes?.length) continue;
     const split = splitProviderKey(entry.key);
     if (!split || split.prefix.toLowerCase() !== issuer || !claims.includes(split.claim.toLowerCase())) continue;
-    const literal = entry.values.items.every((v) => !v.unknown && !v.holes?.length && v.value !== '' && !(op.pattern && WILD.test(v.value)));
-    if (literal) return entry.key.value;
+    if (literalValues(entry.values, op, WILD)) return entry.key.value;
   }
   return undefined;
 }

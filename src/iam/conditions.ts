@@ -1,5 +1,6 @@
 /** IAM condition operators: their grammar and what they mean for a rule. */
 import { ownString } from './own-string.js';
+import type { ValueList } from '../model/types.js';
 
 export const BASE_OPERATORS = [
   'StringEquals',
@@ -111,4 +112,14 @@ export function allOperators(): string[] {
  */
 export function isPositiveMatch(op: ParsedOperator): boolean {
   return op.valid && !op.negated && op.base !== 'Null' && !/^(Numeric|Date|Bool|Binary|Ip)/.test(op.base);
+}
+
+/**
+ * Every value of a condition is a text the file fixes: there is at least one, none is unknown,
+ * holds a hole or is empty, and under a `...Like` operator none is a pattern `wild` matches
+ * (by default, any value with a wildcard).
+ */
+export function literalValues(values: ValueList, op: ParsedOperator, wild: RegExp = /[*?]/): boolean {
+  if (values.unknown || values.items.length === 0) return false;
+  return values.items.every((v) => !v.unknown && !v.holes?.length && v.value !== '' && !(op.pattern && wild.test(v.value)));
 }

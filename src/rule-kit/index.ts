@@ -41,7 +41,7 @@ export {
   type ProviderId,
   type ProviderSpec,
 } from '../iam/providers.js';
-export { allOperators, isPositiveMatch, parseOperator, type ParsedOperator } from '../iam/conditions.js';
+export { allOperators, isPositiveMatch, literalValues, parseOperator, type ParsedOperator } from '../iam/conditions.js';
 export {
   actionFacts,
   canonicalAction,
