@@ -99,6 +99,8 @@ function element(st: Statement, name: string): StatementElement | undefined {
 /** Policies with up to this many statements look for a repeated Sid pair by pair. */
 const SID_PAIRWISE_LIMIT = 16;
 const ALPHANUMERIC = /^[A-Za-z0-9]*$/;
+/** A Sid with the characters IAM rejects removed: the fix checkSids offers. */
+const sidFix = (sid: string): string => sid.replace(/[^A-Za-z0-9]/g, '');
 
 /**
  * The first statement before `k` with this literal, non-empty Sid (as checkSids sees Sids). The
@@ -296,13 +298,13 @@ export default defineRule({
         }
         if (!found) first?.set(sid.value, st);
         if (!identityOrTrust || ALPHANUMERIC.test(sid.value)) continue;
-        const stripped = sid.value.replace(/[^A-Za-z0-9]/g, '');
+        const stripped = sidFix(sid.value);
         // The Sid is the offending value: name the statement by its position.
         const data = { value: sid.value, statement: `statement #${st.index + 1}`, chars: describeChars(sid.value), suggestion: stripped };
         // No fix that would repeat a Sid: another statement's, or the fix of an earlier one (`read-only`
         // and `read only` both become `readonly`: only the first is offered).
         const clash = (s: Statement, j: number) =>
-          isLiteral(s.sid) && s.index !== st.index && (s.sid.value === stripped || (j < k && !ALPHANUMERIC.test(s.sid.value) && s.sid.value.replace(/[^A-Za-z0-9]/g, '') === stripped));
+          isLiteral(s.sid) && s.index !== st.index && (s.sid.value === stripped || (j < k && !ALPHANUMERIC.test(s.sid.value) && sidFix(s.sid.value) === stripped));
         if (stripped === '' || statements.some(clash)) {
           ctx.report({ node: sid, messageId: 'invalidSidNoSuggestion', data });
           continue;
