@@ -352,6 +352,42 @@ describe('the built binary', () => {
     expect(usage.stderr).toContain("Unknown format 'xml'");
     expect(node(['--version']).stdout).toBe(`${PKG.version}\n`);
   });
+
+  it('gives the same reports on worker threads as on one thread, in the same order', () => {
+    // Every fixture three times over: findings, parse errors, files that are not ours, all four syntaxes.
+    const dir = mkdtempSync(join(tmpdir(), 'trustlint-jobs-'));
+    const files = execSync('git ls-files fixtures', { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (let copy = 0; copy < 3; copy++) {
+      for (const f of files) {
+        const to = join(dir, `copy${copy}`, f);
+        mkdirSync(dirname(to), { recursive: true });
+        writeFileSync(to, readFileSync(join(ROOT, f)));
+      }
+    }
+    try {
+      const lint = (args: string[]) => spawnSync(process.execPath, [BIN, ...args, '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      for (const format of ['json', 'sarif', 'stylish']) {
+        const one = lint(['--format', format, '--jobs', '1']);
+        expect(one.status).toBe(1);
+        expect(one.stderr).toBe('');
+        for (const jobs of ['2', '3']) {
+          const many = lint(['--format', format, '--jobs', jobs]);
+          expect(many.stderr).toBe('');
+          expect(many.status).toBe(1);
+          expect(many.stdout).toBe(one.stdout);
+        }
+      }
+      const report = JSON.parse(lint(['--format', 'json', '--jobs', '3']).stdout) as JsonReport;
+      // Enough linted files (ignored and skipped ones aside) for three threads (MIN_FILES_PER_WORKER each).
+      expect(report.summary.files).toBeGreaterThan(3 * 24);
+      // In the order of the walk: the copies one after the other.
+      const copies = report.diagnostics.map((d) => d.file.split('/')[0]);
+      expect(copies).toEqual([...copies].sort());
+      expect(new Set(copies)).toEqual(new Set(['copy0', 'copy1', 'copy2']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('paths in SARIF and annotations', () => {

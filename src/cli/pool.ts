@@ -1,8 +1,9 @@
 /**
  * Linting on worker threads. The CLI hands over its targets; each worker builds its own Linter from
- * the same configuration and lints the files it is given, small batches at a time so that one large
- * template does not leave the other cores idle. Results come back in the order of the targets, with
- * the same content as single-threaded linting: a worker is only another place to call `lintFile`.
+ * the same configuration. Every thread takes the next file from one shared counter (a
+ * SharedArrayBuffer), a file at a time, so that no thread waits for another to hand it work and one
+ * large template does not leave the other cores idle. Results come back in the order of the targets,
+ * with the same content as single-threaded linting: a worker is only another place to call `lintFile`.
  *
  * Few files are linted on the calling thread: starting a worker costs about as much as loading
  * trustlint once, which a handful of files does not repay.
@@ -35,22 +36,22 @@ export interface PoolOptions {
 
 /** Below this many files, linting stays on the calling thread. */
 export const MIN_FILES_PER_WORKER = 24;
-/** The largest batch of files handed to a thread at once. */
-const MAX_BATCH = 16;
+/** A worker sends its results back this many files at a time (fewer messages; the last ones at once). */
+export const REPLY_EVERY = 16;
 
 export interface WorkerInit {
   config: LintConfig;
   maxFileSize?: number;
   text: TextPolicy;
   pathBase?: string;
-}
-
-export interface WorkerRequest {
-  batch: number;
+  /** Every target of the run, in order. */
   targets: LintTarget[];
+  /** One Int32 on a SharedArrayBuffer: the index of the next target to take (Atomics.add). */
+  next: Int32Array;
 }
 
-export type WorkerReply = { batch: number; results: FileResult[] } | { batch: number; error: string };
+/** Results of the targets at `indexes` (in the same order), or why the worker stopped. */
+export type WorkerReply = { indexes: number[]; results: FileResult[] } | { error: string };
 
 /** Drops the file's text unless the report will use it: nothing per file is kept that is not reported. */
 export function keepText(r: FileResult, policy: TextPolicy): FileResult {
@@ -132,43 +133,32 @@ export function canUseWorkers(): boolean {
 
 /**
  * Lints `targets` on `threads` threads: `threads - 1` workers, and the calling thread through
- * `lintHere` (one V8 isolate fewer to start and warm up). Resolves to the results in the order of
- * `targets`. A worker that fails (it should not: lintFile never throws for bad input) rejects the run.
+ * `lintHere` (one V8 isolate fewer to start and warm up). Each thread takes the next target from a
+ * shared counter, so the threads finish together and none waits for work. Resolves to the results
+ * in the order of `targets`. A worker that fails (it should not: lintFile never throws for bad
+ * input) rejects the run.
  */
 export async function lintInParallel(targets: LintTarget[], threads: number, opts: PoolOptions, lintHere: (t: LintTarget) => Promise<FileResult>): Promise<FileResult[]> {
   const url = workerUrl();
   if (!url) throw new Error('worker threads need the compiled CLI (dist/)');
   const { Worker } = await import('node:worker_threads');
   const results: FileResult[] = new Array<FileResult>(targets.length);
-  // Guided batches: large while much is left (fewer messages), down to single files at the end,
-  // so that the threads finish together.
-  const batches: LintTarget[][] = [];
-  const starts: number[] = [];
-  for (let i = 0; i < targets.length; ) {
-    const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil((targets.length - i) / (threads * 8))));
-    starts.push(i);
-    batches.push(targets.slice(i, i + size));
-    i += size;
-  }
-  const init: WorkerInit = { config: opts.config, maxFileSize: opts.maxFileSize, text: opts.text, pathBase: opts.pathBase };
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const init: WorkerInit = { config: opts.config, maxFileSize: opts.maxFileSize, text: opts.text, pathBase: opts.pathBase, targets, next };
   const pool: Worker[] = [];
-  let next = 0;
   let done = 0;
   let failed: unknown;
   try {
     await new Promise<void>((resolveAll, rejectAll) => {
       const fail = (e: unknown) => {
         failed ??= e;
+        // Stop every thread taking more files.
+        Atomics.store(next, 0, targets.length);
         rejectAll(e);
       };
-      const finished = () => {
-        if (++done === batches.length) resolveAll();
-      };
-      const send = (w: Worker) => {
-        if (next >= batches.length) return;
-        const batch = next++;
-        const msg: WorkerRequest = { batch, targets: batches[batch] };
-        w.postMessage(msg);
+      const finished = (n: number) => {
+        done += n;
+        if (done === targets.length) resolveAll();
       };
       for (let k = 0; k < threads - 1; k++) {
         const w = new Worker(url, { workerData: init });
@@ -178,36 +168,32 @@ export async function lintInParallel(targets: LintTarget[], threads: number, opt
             fail(new Error(reply.error));
             return;
           }
-          const base = starts[reply.batch];
-          reply.results.forEach((r, j) => (results[base + j] = r));
-          send(w);
-          finished();
+          reply.indexes.forEach((i, j) => (results[i] = reply.results[j]));
+          finished(reply.indexes.length);
         });
         w.on('error', fail);
         w.on('exit', (code) => {
-          if (done < batches.length) fail(new Error(`a lint worker exited (code ${code}) before finishing`));
+          if (done < targets.length) fail(new Error(`a lint worker exited (code ${code}) before finishing`));
         });
-        // Two batches in flight per worker: it never waits for the next one.
-        send(w);
-        send(w);
       }
-      // This thread takes batches from the same queue until none is left.
+      // This thread takes files from the same counter until none is left.
       void (async () => {
         const keepHeap = heapKeeper();
-        while (next < batches.length && failed === undefined) {
-          const batch = next++;
-          const list = batches[batch];
-          for (let j = 0; j < list.length; j++) {
-            results[starts[batch] + j] = detach(keepText(await lintHere(list[j]), opts.text));
-            keepHeap();
+        let mine = 0;
+        for (let i = Atomics.add(next, 0, 1); i < targets.length && failed === undefined; i = Atomics.add(next, 0, 1)) {
+          results[i] = detach(keepText(await lintHere(targets[i]), opts.text));
+          keepHeap();
+          // Linting a file is synchronous: take the workers' replies in now and then, so that their
+          // results do not pile up in the message queue until the end.
+          if (++mine % REPLY_EVERY === 0) {
+            finished(REPLY_EVERY);
+            mine = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
           }
-          finished();
-          // Linting a file is synchronous: let the workers' replies in (and send them more work)
-          // between batches, or they would wait until this thread ran out of batches.
-          await new Promise<void>((resolve) => setImmediate(resolve));
         }
+        finished(mine);
       })().catch(fail);
-      if (batches.length === 0) resolveAll();
+      if (targets.length === 0) resolveAll();
     });
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
