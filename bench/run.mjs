@@ -13,6 +13,8 @@
  *   threads (bench/ceiling.mjs: one allocating as a lint does, one doing arithmetic only)
  *
  * Times are medians of --runs runs (default 3) of separate processes, wall clock, measured here.
+ * The floor and the two lints run back to back in each round, as do `node -e 0` and the cold start,
+ * and each ratio is the median of the rounds' ratios (robust to the machine's drift over minutes).
  * Uses the built CLI (dist/): `npm run bench` builds first.
  *
  *   node bench/run.mjs [--scale N] [--runs N] [--seed N] [--corpus-dir DIR] [--json FILE] [--strict]
@@ -131,34 +133,42 @@ async function main() {
   const list = join(work, 'files.txt');
   writeFileSync(list, corpusFiles(c1.dir).join('\n') + '\n');
 
-  log('node -e 0');
-  const nodeStart = await repeat(Math.max(runs, 5), async () => ({ ms: (await run(['-e', '0'])).ms }));
-
-  log('floor (fast paths)');
-  const floor = await repeat(runs, async () => {
-    const r = await run([FLOOR, list]);
-    const j = JSON.parse(r.stdout);
-    return { ms: r.ms, yamlMs: j.byLanguage.yaml?.ms ?? 0, jsonMs: j.byLanguage.json?.ms ?? 0, yamlBytes: j.byLanguage.yaml?.bytes ?? 0, jsonBytes: j.byLanguage.json?.bytes ?? 0 };
+  // Each round runs the floor and both lints back to back, and the ratios are medians of each
+  // round's ratios: this machine's speed drifts over minutes, which would skew a ratio of medians
+  // taken one measurement after the other.
+  // Exit 1: the corpus has findings, as real repositories do.
+  const single = join(work, 'lint-1.json');
+  const parallelOut = join(work, `lint-${cores}.json`);
+  log(`floor (fast paths), lint --jobs 1 and lint --jobs ${cores}: ${runs} round(s)`);
+  const rounds = await repeat(runs, async () => {
+    const f = await run([FLOOR, list]);
+    const j = JSON.parse(f.stdout);
+    const l = await run([CLI, '--format', 'json', '--jobs', '1', '.'], { cwd: c1.dir, stdout: single, rss: true, ok: [0, 1] });
+    const p = await run([CLI, '--format', 'json', '--jobs', String(cores), '.'], { cwd: c1.dir, stdout: parallelOut, rss: true, ok: [0, 1] });
+    return {
+      floorMs: f.ms,
+      yamlMs: j.byLanguage.yaml?.ms ?? 0,
+      jsonMs: j.byLanguage.json?.ms ?? 0,
+      yamlBytes: j.byLanguage.yaml?.bytes ?? 0,
+      jsonBytes: j.byLanguage.json?.bytes ?? 0,
+      lintMs: l.ms,
+      lintRss: l.rss ?? 0,
+      lintBusy: (l.cpuMs ?? 0) / l.ms,
+      parallelMs: p.ms,
+      parallelRss: p.rss ?? 0,
+      parallelBusy: (p.cpuMs ?? 0) / p.ms,
+      lintOverFloor: l.ms / f.ms,
+      speedup: l.ms / p.ms,
+    };
   });
+  const floor = { ms: rounds.floorMs, yamlMs: rounds.yamlMs, jsonMs: rounds.jsonMs, yamlBytes: rounds.yamlBytes, jsonBytes: rounds.jsonBytes };
+  const lint = { ms: rounds.lintMs, rss: rounds.lintRss, busy: rounds.lintBusy };
+  const parallel = { ms: rounds.parallelMs, rss: rounds.parallelRss, busy: rounds.parallelBusy };
   log('floor (yaml Documents and jsonc-parser: before)');
   const floorBefore = await repeat(runs, async () => {
     const r = await run([FLOOR, list, '--before']);
     const j = JSON.parse(r.stdout);
     return { ms: r.ms, yamlMs: j.byLanguage.yaml?.ms ?? 0, jsonMs: j.byLanguage.json?.ms ?? 0 };
-  });
-
-  // Exit 1: the corpus has findings, as real repositories do.
-  const single = join(work, 'lint-1.json');
-  const parallelOut = join(work, `lint-${cores}.json`);
-  log('lint --jobs 1');
-  const lint = await repeat(runs, async () => {
-    const r = await run([CLI, '--format', 'json', '--jobs', '1', '.'], { cwd: c1.dir, stdout: single, rss: true, ok: [0, 1] });
-    return { ms: r.ms, rss: r.rss ?? 0, busy: (r.cpuMs ?? 0) / r.ms };
-  });
-  log(`lint --jobs ${cores}`);
-  const parallel = await repeat(runs, async () => {
-    const r = await run([CLI, '--format', 'json', '--jobs', String(cores), '.'], { cwd: c1.dir, stdout: parallelOut, rss: true, ok: [0, 1] });
-    return { ms: r.ms, rss: r.rss ?? 0, busy: (r.cpuMs ?? 0) / r.ms };
   });
   const a = readFileSync(single);
   const b = readFileSync(parallelOut);
@@ -180,7 +190,14 @@ async function main() {
   mkdirSync(smallDir);
   const small = templateText(seed, 2_000, 'yaml');
   writeFileSync(join(smallDir, 'template.yaml'), small);
-  const cold = await repeat(Math.max(runs, 7), async () => ({ ms: (await run([CLI, '--format', 'json', 'template.yaml'], { cwd: smallDir, ok: [0, 1] })).ms }));
+  // `node -e 0` and the cold start back to back, as above.
+  const starts = await repeat(Math.max(runs, 7), async () => {
+    const n = await run(['-e', '0']);
+    const c = await run([CLI, '--format', 'json', 'template.yaml'], { cwd: smallDir, ok: [0, 1] });
+    return { node: n.ms, cold: c.ms, over: c.ms - n.ms };
+  });
+  const nodeStart = { ms: starts.node };
+  const cold = { ms: starts.cold };
 
   log('memory: 5× corpus');
   const big = await repeat(smoke ? 1 : Math.min(runs, 2), async () => {
@@ -203,10 +220,10 @@ async function main() {
     [`machine: arithmetic JS loop, 1 / ${cores} threads`, `${secs(computing.one)} / ${secs(computing.many)}`, '', `${computing.speedup.toFixed(2)}× faster`],
   ];
   const ratios = {
-    lintOverFloor: lint.ms / floor.ms,
+    lintOverFloor: rounds.lintOverFloor,
     lintOverFloorBefore: lint.ms / floorBefore.ms,
-    speedup: lint.ms / parallel.ms,
-    coldStartMs: cold.ms - nodeStart.ms,
+    speedup: rounds.speedup,
+    coldStartMs: starts.over,
     rssRatio: big.rss / lint.rss,
   };
   const mark = (/** @type {boolean} */ ok) => (smoke ? '' : ok ? 'yes' : 'NO');
@@ -241,7 +258,7 @@ async function main() {
     const strip = (/** @type {Record<string, any>} */ r) => ({ ...r, runs: r.runs.map((/** @type {any} */ x) => x) });
     writeFileSync(
       jsonOut,
-      JSON.stringify({ scale, runs, seed, cores, node: process.version, corpus: { files: c1.files, bytes: c1.bytes, byKind: c1.byKind }, corpus5x: { files: c5.files, bytes: c5.bytes }, nodeStart: strip(nodeStart), ceiling: { allocating: strip(allocating), computing: strip(computing) }, floor: strip(floor), floorBefore: strip(floorBefore), lint: strip(lint), parallel: strip(parallel), cold: strip(cold), big: strip(big), identical, ratios, findings: report.summary }, null, 2) + '\n',
+      JSON.stringify({ scale, runs, seed, cores, node: process.version, corpus: { files: c1.files, bytes: c1.bytes, byKind: c1.byKind }, corpus5x: { files: c5.files, bytes: c5.bytes }, starts: strip(starts), ceiling: { allocating: strip(allocating), computing: strip(computing) }, rounds: strip(rounds), floorBefore: strip(floorBefore), big: strip(big), identical, ratios, findings: report.summary }, null, 2) + '\n',
     );
   }
   rmSync(work, { recursive: true, force: true });
