@@ -183,10 +183,10 @@ export async function lintInParallel(targets: LintTarget[], threads: number, opt
         for (let i = Atomics.add(next, 0, 1); i < targets.length && failed === undefined; i = Atomics.add(next, 0, 1)) {
           results[i] = detach(keepText(await lintHere(targets[i]), opts.text));
           keepHeap();
-          // Linting a file is synchronous: take the workers' replies in now and then, so that their
-          // results do not pile up in the message queue until the end.
-          if (++mine % REPLY_EVERY === 0) {
-            finished(REPLY_EVERY);
+          // Linting a file is synchronous: take the workers' replies in as often as they come, so
+          // that their results do not pile up in the message queue until the end.
+          if (++mine === REPLY_EVERY) {
+            finished(mine);
             mine = 0;
             await new Promise<void>((resolve) => setImmediate(resolve));
           }
