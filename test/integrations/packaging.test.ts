@@ -70,12 +70,12 @@ describe('npm package', () => {
 
   it('contains dist/, docs/, the README and package.json, and nothing from tests, fixtures or sources', () => {
     const files = pack.files.map((f) => f.path).sort();
-    for (const f of ['README.md', 'package.json', 'dist/cli.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/eslint-plugin/index.js', 'dist/src/eslint-plugin/index.d.ts', 'dist/rules/index.js']) {
+    for (const f of ['README.md', 'package.json', 'dist/cli.js', 'dist/src/cli/cli.bundle.cjs', 'dist/src/cli/cli.bundle.cache', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/eslint-plugin/index.js', 'dist/src/eslint-plugin/index.d.ts', 'dist/rules/index.js']) {
       expect(files, f).toContain(f);
     }
     for (const f of ['pre-commit.md', 'github.md', 'gitlab-ci.md', 'eslint.md']) expect(files).toContain(`docs/integrations/${f}`);
     for (const r of RULES) expect(files).toContain(`docs/rules/${r.meta.id}.md`);
-    const unexpected = files.filter((f) => !/^(README\.md|package\.json|LICENSE(\.\w+)?|dist\/cli\.js|dist\/(src|rules)\/.+\.(js|d\.ts|wasm|json)|docs\/.+\.md)$/.test(f));
+    const unexpected = files.filter((f) => !/^(README\.md|package\.json|LICENSE(\.\w+)?|dist\/cli\.js|dist\/(src|rules)\/.+\.(js|d\.ts|wasm|json)|dist\/src\/cli\/cli\.bundle\.(cjs|cache)|docs\/.+\.md)$/.test(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /(^|\/)(test|tests|fixtures|bench|__snapshots__)\/|\.test\.|\.tsbuildinfo$/.test(f))).toEqual([]);
     // The exports point at files in the package.
