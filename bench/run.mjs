@@ -62,7 +62,8 @@ function median(/** @type {number[]} */ xs) {
 
 /**
  * Runs a process to completion; resolves to its wall time (ms), exit code and, with `rss`, its
- * peak resident set size (KiB) and the CPU time of all its threads (ms). Standard output goes to `stdout` (a file) when given.
+ * peak resident set size (KiB) and the CPU time of all its threads (ms). Standard output goes to
+ * `stdout` (a file) when given.
  * @param {string[]} argv @param {{ cwd?: string, stdout?: string, rss?: boolean, ok?: number[] }} o
  */
 function run(argv, o = {}) {

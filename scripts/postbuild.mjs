@@ -89,15 +89,17 @@ chmodSync(target, 0o755);
  * (it compiles a function when first called), and saves the code cache. Each file is a run of its
  * own: a run over several files turns on `--expose-gc` (pool.ts, heapKeeper), which changes V8's
  * flag hash, and every process would then refuse the cache. The samples are the repository's
- * fixtures when present (a git checkout), otherwise a few written here.
+ * fixtures, which are wherever the sources are (a package is built from a checkout): without them,
+ * there is no cache, and the bin compiles the bundle as it starts.
  */
 async function writeCodeCache() {
   rmSync(cacheFile, { force: true });
+  if (!existsSync(`${root}fixtures`)) return;
   const { loadBundle, codeCache } = await import(pathToFileURL(`${dist}src/cli/bin.js`).href);
   const loaded = loadBundle(bundle, cacheFile);
   const work = mkdtempSync(join(tmpdir(), 'trustlint-code-cache-'));
   try {
-    const samples = existsSync(`${root}fixtures`) ? listFiles(`${root}fixtures`) : writeSamples(work);
+    const samples = listFiles(`${root}fixtures`);
     const out = join(work, 'report');
     for (const [k, file] of samples.entries()) {
       const format = ['json', 'stylish', 'sarif', 'github'][k % 4];
@@ -114,38 +116,4 @@ function listFiles(dir) {
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath ?? e.path, e.name))
     .sort();
-}
-
-function writeSamples(dir) {
-  const yaml = `AWSTemplateFormatVersion: '2010-09-09'
-Resources:
-  Role:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: '2012-10-17'
-        Statement:
-          - Effect: Allow
-            Principal:
-              Federated: !Sub arn:aws:iam::\${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com
-            Action: sts:AssumeRoleWithWebIdentity
-            Condition:
-              StringLike:
-                token.actions.githubusercontent.com:sub: repo:*
-      Policies:
-        - PolicyName: read
-          PolicyDocument:
-            Version: '2012-10-17'
-            Statement:
-              - Effect: Allow
-                Action: [s3:GetObject, s3:ListBuckt]
-                Resource: '*'
-`;
-  const json = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: 'sqs:SendMesage', Resource: '*' }] }, null, 2);
-  const tf = JSON.stringify({ resource: { aws_iam_policy: { p: { policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }] }) } } } }, null, 2);
-  const files = { 'template.yaml': yaml, 'policy.json': json, 'main.tf.json': tf };
-  return Object.entries(files).map(([name, text]) => {
-    writeFileSync(join(dir, name), text);
-    return join(dir, name);
-  });
 }
